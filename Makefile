@@ -1,0 +1,88 @@
+# scalemeet.jitsi: one entry point for the test bed, the quality gates and the demo.
+# `make test` goes from a fresh Debian 12 machine to a green run; `make demo` deploys
+# into local containers. Every target is safe to re-run.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      ?= $(CURDIR)/.venv
+PYTHON    ?= python3
+BIN       := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+# The collection as Ansible expects to find it: ansible_collections/scalemeet/jitsi.
+COLLECTIONS := $(CURDIR)/.cache/collections
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_FORCE_COLOR := 0
+SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
+# Scenarios that are not part of `make test` (the demo is exercised by its own target).
+TEST_SCENARIOS ?= $(filter-out demo,$(SCENARIOS))
+
+.PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
+        sanity units molecule build collection-check demo demo-down clean clean-containers changelog-lint
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+test: ## Everything from a fresh machine: test bed, lint, sanity, units, collection build, Molecule
+	@tests/run-stages.sh testbed lint sanity units collection-check molecule
+
+testbed: engine images venv collection-link ## Docker engine, base images, test venv (idempotent)
+
+engine: ## Install docker.io/mmdebstrap when missing and make sure dockerd answers
+	@tests/testbed/engine.sh
+
+images: engine ## Build the bookworm/trixie systemd images unless their recipe is unchanged
+	@tests/testbed/images.sh
+
+venv: $(VENV)/.requirements-stamp ## Test virtualenv from the pinned requirements-test.txt
+
+$(VENV)/.requirements-stamp: requirements-test.txt
+	@tests/testbed/venv.sh "$(VENV)" "$(PYTHON)" requirements-test.txt
+	@touch $@
+
+collection-link: ## Expose this checkout as scalemeet.jitsi to Ansible
+	@mkdir -p $(COLLECTIONS)/ansible_collections/scalemeet
+	@ln -sfn $(CURDIR) $(COLLECTIONS)/ansible_collections/scalemeet/jitsi
+
+lint: yamllint ansible-lint changelog-lint ## yamllint, ansible-lint (production profile), changelog fragments
+
+yamllint: venv
+	yamllint --strict .
+
+ansible-lint: venv collection-link
+	ansible-lint --profile production --offline
+
+changelog-lint: venv
+	antsibull-changelog lint
+
+sanity: venv ## ansible-test sanity on a copy of the collection at ansible_collections/scalemeet/jitsi
+	@tests/sanity/run.sh
+
+units: venv collection-link ## pytest unit tests (plugins, role specs, test bed)
+	pytest tests/unit
+
+build: venv ## Build the collection tarball into build/
+	@mkdir -p build
+	ansible-galaxy collection build --force --output-path build .
+
+collection-check: build ## Install the built tarball into an empty path and use a role by FQCN
+	@tests/collection/install-check.sh build/scalemeet-jitsi-$$(awk '/^version:/{print $$2}' galaxy.yml).tar.gz
+
+molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode, verify)
+	@for s in $(TEST_SCENARIOS); do \
+	  echo "=== molecule scenario $$s"; start=$$SECONDS; \
+	  molecule test -s $$s || exit 1; \
+	  echo "=== molecule scenario $$s passed in $$((SECONDS - start))s"; \
+	done
+
+demo: testbed ## Deploy the demo into local containers and print what runs where
+	@tests/demo/up.sh
+
+demo-down: venv collection-link ## Remove everything the demo created
+	@tests/demo/down.sh
+
+clean-containers: ## Remove every container and network the test bed created
+	@tests/testbed/clean.sh
+
+clean: clean-containers ## Also remove the venv, caches and build output
+	rm -rf $(VENV) .cache build tests/output

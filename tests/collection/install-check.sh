@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install the built collection tarball into an empty path, as an operator would
+# from Galaxy, and run a playbook that uses a role by its FQCN (check mode,
+# against localhost, so nothing on this machine changes).
+set -euo pipefail
+tarball="${1:?usage: install-check.sh TARBALL}"
+[ -f "$tarball" ] || { echo "no such tarball: $tarball (run make build)" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# Only the empty path: a checkout exposed elsewhere must not satisfy the install.
+export ANSIBLE_COLLECTIONS_PATH="$work/collections" ANSIBLE_ROLES_PATH="$work/none"
+
+ansible-galaxy collection install --no-deps -p "$work/collections" "$tarball" >/dev/null
+installed="$work/collections/ansible_collections/scalemeet/jitsi"
+for f in MANIFEST.json FILES.json roles/common/tasks/main.yml meta/runtime.yml; do
+  [ -e "$installed/$f" ] || { echo "installed collection lacks $f" >&2; exit 1; }
+done
+# test bed and CI files stay out of the artifact
+for f in .venv .ci tests/output; do
+  [ ! -e "$installed/$f" ] || { echo "installed collection contains $f (build_ignore)" >&2; exit 1; }
+done
+
+cat > "$work/play.yml" <<'PLAY'
+- name: Use the installed collection by FQCN
+  hosts: localhost
+  connection: local
+  gather_facts: true
+  vars:
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+  tasks:
+    - name: Resolve and validate scalemeet.jitsi.common
+      ansible.builtin.include_role:
+        name: scalemeet.jitsi.common
+        tasks_from: validate.yml
+PLAY
+ansible-playbook -i localhost, --check "$work/play.yml" > "$work/out.log" 2>&1 \
+  || { cat "$work/out.log" >&2; exit 1; }
+grep -q "ok=" "$work/out.log"
+version="$(ansible-galaxy collection list scalemeet.jitsi 2>/dev/null | awk '/scalemeet.jitsi/{print $2}')"
+echo "installed scalemeet.jitsi $version from $(basename "$tarball") and ran scalemeet.jitsi.common by FQCN"

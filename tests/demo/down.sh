@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Remove the demo's containers and networks.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+molecule destroy -s demo

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One screen about the running demo, read from the containers themselves.
+set -euo pipefail
+# shellcheck source=../testbed/lib.sh
+. "$(dirname "$0")/../testbed/lib.sh"
+
+mapfile -t hosts < <(docker_cli ps --filter label=scalemeet.testbed=true --format '{{.Names}}' | grep '^demo-' | sort)
+[ "${#hosts[@]}" -gt 0 ] || die "no demo containers run; start them with: make demo"
+
+printf '\n%s\n' "scalemeet.jitsi demo: ${#hosts[@]} hosts"
+printf '%-16s %-16s %-62s %-8s %s\n' HOST DEBIAN NETWORKS NOFILE "UDP rmem_max (file)"
+for h in "${hosts[@]}"; do
+  # shellcheck disable=SC2016  # expanded inside the container / by docker's template
+  debian="$(docker_cli exec "$h" sh -c '. /etc/os-release; echo "$VERSION_CODENAME $(cat /etc/debian_version)"')"
+  # shellcheck disable=SC2016
+  nets="$(docker_cli inspect -f '{{range $n, $c := .NetworkSettings.Networks}}{{$n}}={{$c.IPAddress}} {{end}}' "$h")"
+  nofile="$(docker_cli exec "$h" systemctl show --property DefaultLimitNOFILE --value)"
+  rmem="$(docker_cli exec "$h" sh -c "sed -n 's/^net.core.rmem_max = //p' /etc/sysctl.d/60-scalemeet-media.conf" || true)"
+  printf '%-16s %-16s %-62s %-8s %s\n' "$h" "$debian" "$(echo "$nets" | xargs | sed "s/ /, /g")" "$nofile" "${rmem:-missing}"
+done
+cat <<'TXT'
+
+Deployed by playbooks/site.yml: the common role on every host (packages, time
+sync, media kernel settings, open-file limits). Signaling, bridges, HAProxy and
+the overlay join this demo as their roles land.
+Open a shell on a host: docker exec -it demo-signal-1 bash
+TXT

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Create (or update) the test virtualenv from the pinned requirements.
+# Usage: venv.sh VENV_DIR PYTHON REQUIREMENTS
+TESTBED_LOG_PREFIX=venv
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+venv="$1" python="$2" requirements="$3"
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || die "$python is older than 3.11; ansible-core 2.19 needs Python 3.11 or newer on the controller"
+if [ ! -x "$venv/bin/python" ]; then
+  log "creating $venv with $("$python" --version)"
+  "$python" -m venv "$venv" || die "could not create $venv (is python3-venv installed?)"
+fi
+log "installing $requirements"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" \
+  || die "pip could not install $requirements: is PyPI reachable?"
+log "ready: $("$venv/bin/ansible" --version | head -n 1)"

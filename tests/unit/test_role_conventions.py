@@ -1,0 +1,58 @@
+"""Every role keeps its argument spec in step with its defaults and follows the
+collection's naming and template conventions."""
+
+import pathlib
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROLES = sorted(p.parent.parent.name for p in ROOT.glob("roles/*/defaults/main.yml"))
+
+
+def _load(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.safe_load(f) or {}
+
+
+def _spec(role):
+    return _load(ROOT / "roles" / role / "meta" / "argument_specs.yml")["argument_specs"]["main"]["options"]
+
+
+def test_roles_found():
+    assert "common" in ROLES
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_argument_spec_names_every_default(role):
+    defaults = _load(ROOT / "roles" / role / "defaults" / "main.yml")
+    assert set(_spec(role)) == set(defaults), "argument_specs.yml and defaults/main.yml name different variables"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_argument_spec_defaults_match(role):
+    defaults = _load(ROOT / "roles" / role / "defaults" / "main.yml")
+    spec = _spec(role)
+    mismatched = {k: (spec[k].get("default"), v) for k, v in defaults.items() if k in spec and spec[k].get("default") != v}
+    assert not mismatched, f"spec default != defaults/main.yml: {mismatched}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_argument_spec_documents_every_option(role):
+    undocumented = [k for k, v in _spec(role).items() if not v.get("description") or not v.get("type")]
+    assert not undocumented
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_variable_prefixes(role):
+    defaults = _load(ROOT / "roles" / role / "defaults" / "main.yml")
+    assert [k for k in defaults if not k.startswith(f"{role}_")] == []
+    internal = ROOT / "roles" / role / "vars" / "main.yml"
+    if internal.exists():
+        assert [k for k in _load(internal) if not k.startswith(f"__{role}_")] == []
+
+
+@pytest.mark.parametrize("template", sorted(ROOT.glob("roles/*/templates/**/*.j2")), ids=lambda p: str(p.relative_to(ROOT)))
+def test_templates_start_with_ansible_managed(template):
+    first = template.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith("{{ ansible_managed | comment")
