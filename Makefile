@@ -18,7 +18,7 @@ SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/m
 TEST_SCENARIOS ?= $(filter-out demo,$(SCENARIOS))
 
 .PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
-        sanity units molecule build collection-check demo demo-down clean clean-containers changelog-lint
+        sanity units molecule build collection-check demo demo-down clean clean-containers changelog-lint bench-modules
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode,
 	  molecule test -s $$s || exit 1; \
 	  echo "=== molecule scenario $$s passed in $$((SECONDS - start))s"; \
 	done
+
+bench-modules: venv collection-link ## Module benchmarks: topology validation, slot registrations, secrets
+	python tests/bench/bench_modules.py
 
 demo: testbed ## Deploy the demo into local containers and print what runs where
 	@tests/demo/up.sh

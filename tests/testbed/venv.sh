@@ -13,6 +13,8 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv" || die "could not create $venv (is python3-venv installed?)"
 fi
 log "installing $requirements"
-"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" \
+# The machine's pip configuration may name local indexes that do not exist; pip
+# warns about each, which says nothing about this install.
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" 2> >(grep -v "^WARNING: Location '" >&2) \
   || die "pip could not install $requirements: is PyPI reachable?"
-log "ready: $("$venv/bin/ansible" --version | head -n 1)"
+log "ready: $("$venv/bin/ansible" --version | awk 'NR == 1')"

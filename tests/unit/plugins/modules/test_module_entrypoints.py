@@ -1,0 +1,84 @@
+"""The thin modules: argument handling, no_log enforcement, diff content."""
+
+import json
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets
+
+
+class Exit(Exception):
+    def __init__(self, kind, result):
+        super().__init__(kind)
+        self.kind = kind
+        self.result = result
+
+
+@pytest.fixture(autouse=True)
+def capture(monkeypatch):
+    def exit_json(self, **kwargs):
+        raise Exit("exit", kwargs)
+
+    def fail_json(self, **kwargs):
+        raise Exit("fail", kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+
+
+def run(module, args):
+    with patch_module_args(args):
+        with pytest.raises(Exit) as exc:
+            module.main()
+    return exc.value.kind, exc.value.result
+
+
+def test_secrets_refused_without_no_log(tmp_path):
+    kind, result = run(component_secrets, {"deployment": "d", "store_dir": str(tmp_path)})
+    assert kind == "fail" and "set no_log: true" in result["msg"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_secrets_diff_lists_names_never_values(tmp_path):
+    args = {"deployment": "d", "store_dir": str(tmp_path), "bridge_slots": 2, "turn": True,
+            "_ansible_no_log": True, "_ansible_diff": True}
+    kind, result = run(component_secrets, args)
+    assert kind == "exit" and result["changed"] is True
+    diff = json.dumps(result["diff"])
+    assert "jvb_slot_02_password (generated)" in result["diff"]["after"]
+    assert not [v for v in result["secrets"].values() if v in diff]
+    kind, again = run(component_secrets, args)
+    assert again["changed"] is False and again["secrets"] == result["secrets"]
+
+
+def test_secrets_no_diff_unless_asked(tmp_path):
+    _kind, result = run(component_secrets, {"deployment": "d", "store_dir": str(tmp_path), "_ansible_no_log": True})
+    assert "diff" not in result
+
+
+def test_operator_value_overrides_standard_secret(tmp_path):
+    _kind, result = run(component_secrets, {
+        "deployment": "d", "store_dir": str(tmp_path), "turn": True, "_ansible_no_log": True,
+        "secrets": [{"name": "turn_secret", "kind": "hex", "value": "from-vault"}]})
+    assert result["secrets"]["turn_secret"] == "from-vault" and result["actions"]["turn_secret"] == "provided"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    ({"deployment": "../etc"}, "deployment '../etc' must be a plain name"),
+    ({"deployment": "d", "bridge_slots": 1000}, "bridge_slots=1000"),
+])
+def test_secrets_bad_arguments(tmp_path, args, fragment):
+    kind, result = run(component_secrets, dict(args, store_dir=str(tmp_path), _ansible_no_log=True))
+    assert kind == "fail" and fragment in result["msg"]
+
+
+def test_slot_full_shard_message_and_diff(tmp_path):
+    base = {"shard": "s1", "max_bridges": 1, "registry_dir": str(tmp_path), "_ansible_diff": True}
+    kind, result = run(bridge_slot, dict(base, bridge="a"))
+    assert kind == "exit" and result["slot"]["account"] == "jvb-01" and result["diff"]["after"] == "1 a\n"
+    kind, result = run(bridge_slot, dict(base, bridge="b"))
+    assert kind == "fail"
+    assert result["msg"] == "shard s1 is full: all 1 slots (max_bridges) are taken; bridge b did not fit"
+    assert (result["shard"], result["bridge"], result["max_bridges"]) == ("s1", "b", 1)
