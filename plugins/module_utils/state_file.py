@@ -91,14 +91,20 @@ def read_json(path, expected_format, error=StateFileCorrupt):
 
 
 def write_json_atomic(path, doc, mode=0o600):
-    """Replace ``path`` with ``doc``: temp file in the same directory, fsync, rename, fsync dir."""
+    """Replace ``path`` with ``doc`` as JSON, atomically (see atomic_write_text)."""
+    atomic_write_text(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=mode)
+
+
+def atomic_write_text(path, text, mode=0o600, uid=-1, gid=-1):
+    """Replace ``path`` with ``text``: temp file in the same directory, fsync, rename, fsync dir."""
     directory = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
     try:
         os.fchmod(fd, mode)
+        if uid != -1 or gid != -1:
+            os.fchown(fd, uid, gid)
         with os.fdopen(fd, "w") as f:
-            json.dump(doc, f, indent=2, sort_keys=True)
-            f.write("\n")
+            f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.rename(tmp, path)

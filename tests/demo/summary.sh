@@ -18,10 +18,21 @@ for h in "${hosts[@]}"; do
   rmem="$(docker_cli exec "$h" sh -c "sed -n 's/^net.core.rmem_max = //p' /etc/sysctl.d/60-scalemeet-media.conf" || true)"
   printf '%-16s %-16s %-62s %-8s %s\n' "$h" "$debian" "$(echo "$nets" | xargs | sed "s/ /, /g")" "$nofile" "${rmem:-missing}"
 done
-cat <<'TXT'
+# shellcheck disable=SC2016  # dpkg-query's own ${Version} format
+prosody_version="$(docker_cli exec demo-signal-1 dpkg-query -W -f '${Version}' prosody)"
+signal_ip="$(docker_cli inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' demo-signal-1 | awk '{print $1}')"
+bosh="$(curl -sk --max-time 5 --resolve "meet.demo.test:443:$signal_ip" -o /dev/null -w '%{http_code}' https://meet.demo.test/http-bind || true)"
+accounts="$(docker_cli exec demo-signal-1 sh -c 'ls /var/lib/prosody/auth%2emeet%2edemo%2etest/accounts/ | wc -l')"
+cat <<TXT
 
-Deployed by playbooks/site.yml: the common role on every host (packages, time
-sync, media kernel settings, open-file limits). Signaling, bridges, HAProxy and
-the overlay join this demo as their roles land.
+Signaling (demo-signal-1): Prosody $prosody_version, nginx in front
+  https://meet.demo.test/  -> $signal_ip   (BOSH /http-bind answers HTTP $bosh)
+  auth.meet.demo.test accounts: $accounts (focus and one per bridge slot)
+  Try it: curl -k --resolve meet.demo.test:443:$signal_ip https://meet.demo.test/config.js
+  or add "$signal_ip meet.demo.test" to /etc/hosts and open https://meet.demo.test/ (self-signed).
+
+Deployed by playbooks/site.yml: common everywhere; Prosody and nginx on the
+signaling host. Bridges (jicofo, jvb), HAProxy and the overlay join this demo as
+their roles land.
 Open a shell on a host: docker exec -it demo-signal-1 bash
 TXT

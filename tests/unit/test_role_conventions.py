@@ -56,3 +56,11 @@ def test_variable_prefixes(role):
 def test_templates_start_with_ansible_managed(template):
     first = template.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("{{ ansible_managed | comment")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_variable_is_documented(role):
+    doc = ROOT / "docs" / "roles" / ("%s.md" % role)
+    assert doc.exists(), "docs/roles/%s.md is missing (tests/tools/role_vars_table.py writes the table)" % role
+    text = doc.read_text(encoding="utf-8")
+    assert [name for name in _spec(role) if "`%s`" % name not in text] == []

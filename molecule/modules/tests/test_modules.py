@@ -3,9 +3,12 @@
 import json
 import os
 import pathlib
-import subprocess
+import sys
 
 import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "resources" / "tests"))
+from scenario_helpers import run_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = pathlib.Path(__file__).resolve().parent
 PLAYBOOKS = HERE.parent / "playbooks"
@@ -15,17 +18,8 @@ FIRST = "modules-signal-bookworm"  # the signaling host the verify playbooks tar
 
 
 def playbook(name, *args, check=True):
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    project = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", HERE.parents[2]))
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(project / ".cache" / "collections"),
-               ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
-    inv_args = ["-i", inventory, "-i", str(HERE / "unreachable.ini"), "-e", "target=%s" % FIRST]
-    proc = subprocess.run(["ansible-playbook", *inv_args, str(PLAYBOOKS / name), *args],
-                          capture_output=True, text=True, env=env, timeout=600, check=False)
-    out = proc.stdout + proc.stderr
-    if check:
-        assert proc.returncode == 0, out
-    return proc.returncode, out
+    return run_playbook(PLAYBOOKS / name, "-e", "target=%s" % FIRST, *args,
+                        inventories=[HERE / "unreachable.ini"], check=check)
 
 
 def read_json(host, path):

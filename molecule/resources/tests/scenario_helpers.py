@@ -1,0 +1,22 @@
+"""Helpers for Molecule verify tests: run a playbook against the scenario's hosts."""
+
+import os
+import pathlib
+import subprocess
+
+PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
+
+
+def run_playbook(playbook, *args, inventories=(), check=True, timeout=900):
+    """ansible-playbook with the scenario inventory; returns (rc, output)."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".cache" / "collections"),
+               ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
+    inv_args = ["-i", os.environ["MOLECULE_INVENTORY_FILE"]]
+    for extra in inventories:
+        inv_args += ["-i", str(extra)]
+    proc = subprocess.run(["ansible-playbook", *inv_args, str(playbook), *args],
+                          capture_output=True, text=True, env=env, timeout=timeout, check=False)
+    out = proc.stdout + proc.stderr
+    if check:
+        assert proc.returncode == 0, out
+    return proc.returncode, out
