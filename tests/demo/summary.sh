@@ -29,7 +29,8 @@ Signaling (demo-signal-1): Prosody $prosody_version, nginx in front
   https://meet.demo.test/  -> $signal_ip   (BOSH /http-bind answers HTTP $bosh)
   auth.meet.demo.test accounts: $accounts (focus and one per bridge slot)
   Try it: curl -k --resolve meet.demo.test:443:$signal_ip https://meet.demo.test/config.js
-  or add "$signal_ip meet.demo.test" to /etc/hosts and open https://meet.demo.test/ (self-signed).
+  The Jitsi Meet web app itself (jitsi-meet-web) comes from Jitsi's apt repository, which this
+  machine cannot reach, so the page root is empty; BOSH, websocket and config.js are live.
 
 Deployed by playbooks/site.yml: common everywhere; Prosody and nginx on the
 signaling host. Bridges (jicofo, jvb), HAProxy and the overlay join this demo as

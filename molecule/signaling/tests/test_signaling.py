@@ -190,3 +190,29 @@ def test_turn_credentials_are_advertised_and_derived_from_the_secret(address, se
     username, password = services[0].get("username"), services[0].get("password")
     expected = base64.b64encode(hmac.new(secrets["turn_secret"].encode(), username.encode(), hashlib.sha1).digest())
     assert password == expected.decode()
+
+
+def test_tls_and_security_headers(host):
+    headers = host.check_output("curl -skI https://127.0.0.1/ -H 'Host: %s'" % DOMAIN).lower()
+    assert "strict-transport-security: max-age=63072000; includesubdomains" in headers
+    assert "x-content-type-options: nosniff" in headers
+    assert "x-frame-options: sameorigin" in headers
+    redirect = host.check_output("curl -sI http://127.0.0.1/room -H 'Host: %s'" % DOMAIN)
+    assert "301" in redirect.splitlines()[0] and "https://%s/room" % DOMAIN in redirect
+
+
+def test_client_port_requires_tls_and_offers_no_registration(address):
+    import socket  # pylint: disable=import-outside-toplevel
+    with socket.create_connection((address, 5222), timeout=10) as sock:
+        sock.sendall(('<?xml version="1.0"?><stream:stream to="%s" xmlns="jabber:client" '
+                      'xmlns:stream="http://etherx.jabber.org/streams" version="1.0">' % AUTH).encode())
+        data = b""
+        while b"</stream:features>" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    features = data.decode()
+    assert "<starttls" in features and "<required/>" in features
+    assert "jabber.org/features/iq-register" not in features
+    assert "<mechanisms" not in features  # no authentication before TLS
