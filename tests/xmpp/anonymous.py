@@ -103,13 +103,14 @@ class _Session(object):
 class WebSocketClient(_Session):
     """Anonymous login over /xmpp-websocket (RFC 7395)."""
 
-    def __init__(self, address, domain, port=443, path="/xmpp-websocket"):
-        self.domain = domain
+    def __init__(self, address, domain, port=443, path="/xmpp-websocket", web_domain=None):
+        self.domain = domain  # the XMPP host the stream opens to (e.g. a guest domain)
+        web_domain = web_domain or domain
         self.inbox = []
-        # The URI names the XMPP domain (Host header, SNI); the socket goes to the test host.
+        # The URI names the web domain (Host header, SNI); the socket goes to the test host.
         sock = socket.create_connection((address, port), timeout=10)
-        self.ws = ws_connect("wss://%s:%d%s" % (domain, port, path), sock=sock, subprotocols=["xmpp"],
-                             ssl=_insecure_tls(), server_hostname=domain,
+        self.ws = ws_connect("wss://%s:%d%s" % (web_domain, port, path), sock=sock, subprotocols=["xmpp"],
+                             ssl=_insecure_tls(), server_hostname=web_domain,
                              open_timeout=10).__enter__()  # pylint: disable=unnecessary-dunder-call  # closed in close()
         if self.ws.subprotocol != "xmpp":
             raise XmppError("server did not accept the xmpp subprotocol")

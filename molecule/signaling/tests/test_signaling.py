@@ -216,3 +216,31 @@ def test_client_port_requires_tls_and_offers_no_registration(address):
     assert "<starttls" in features and "<required/>" in features
     assert "jabber.org/features/iq-register" not in features
     assert "<mechanisms" not in features  # no authentication before TLS
+
+
+def test_internal_hashed_mode_keeps_guests_anonymous(host, address):
+    name = host.backend.get_hostname()
+    if name != "signal-trixie":
+        pytest.skip("authentication modes are checked once, on signal-trixie")
+    try:
+        run_playbook(RECONVERGE, "-e", "target=%s" % name, "-e", '{"prosody_authentication": "internal_hashed"}')
+        config_js = host.check_output("cat /etc/jitsi/meet/%s-config.js" % DOMAIN)
+        assert '"anonymousdomain": "guest.%s"' % DOMAIN in config_js
+        main = WebSocketClient(address, DOMAIN)
+        try:
+            with pytest.raises(XmppError, match="ANONYMOUS not offered"):
+                main.login_anonymous()
+        finally:
+            main.ws.close()
+        guest = WebSocketClient(address, "guest." + DOMAIN, web_domain=DOMAIN)
+        try:
+            assert guest.login_anonymous().split("/")[0].endswith("@guest." + DOMAIN)
+        finally:
+            guest.close()
+    finally:
+        run_playbook(RECONVERGE, "-e", "target=%s" % name)
+    ws = WebSocketClient(address, DOMAIN)
+    try:
+        ws.login_anonymous()  # back to anonymous
+    finally:
+        ws.close()
