@@ -18,7 +18,7 @@ SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/m
 TEST_SCENARIOS ?= $(filter-out demo,$(SCENARIOS))
 
 .PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
-        sanity units molecule build collection-check demo demo-down clean clean-containers changelog-lint bench-modules
+        sanity units molecule standins build collection-check demo demo-down clean clean-containers changelog-lint bench-modules
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ help: ## List the targets
 test: ## Everything from a fresh machine: test bed, lint, sanity, units, collection build, Molecule
 	@tests/run-stages.sh testbed lint sanity units collection-check molecule
 
-testbed: engine images venv collection-link ## Docker engine, base images, test venv (idempotent)
+testbed: engine images venv collection-link standins ## Docker engine, base images, test venv, stand-in apt repo (idempotent)
 
 engine: ## Install docker.io/mmdebstrap when missing and make sure dockerd answers
 	@tests/testbed/engine.sh
@@ -39,6 +39,9 @@ venv: $(VENV)/.requirements-stamp ## Test virtualenv from the pinned requirement
 $(VENV)/.requirements-stamp: requirements-test.txt
 	@tests/testbed/venv.sh "$(VENV)" "$(PYTHON)" requirements-test.txt
 	@touch $@
+
+standins: venv ## Signed local apt repo of TEST DOUBLE jicofo/jitsi-videobridge2 packages (tests/standins)
+	@python tests/standins/build_repo.py --out $(CURDIR)/.cache/standin-apt
 
 collection-link: ## Expose this checkout as scalemeet.jitsi to Ansible
 	@mkdir -p $(COLLECTIONS)/ansible_collections/scalemeet

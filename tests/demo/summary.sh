@@ -32,8 +32,13 @@ Signaling (demo-signal-1): Prosody $prosody_version, nginx in front
   The Jitsi Meet web app itself (jitsi-meet-web) comes from Jitsi's apt repository, which this
   machine cannot reach, so the page root is empty; BOSH, websocket and config.js are live.
 
-Deployed by playbooks/site.yml: common everywhere; Prosody and nginx on the
-signaling host. Bridges (jicofo, jvb), HAProxy and the overlay join this demo as
-their roles land.
+Shard shard1: jicofo (TEST DOUBLE package) sees these bridges in its brewery:
+$(docker_cli exec demo-signal-1 curl -sf http://127.0.0.1:8888/debug | python3 -c 'import json,sys
+for b in sorted(json.load(sys.stdin)["bridge_selector"]["bridges"].values(), key=lambda b: b["nickname"]):
+    print("  %-8s region %-8s relay id %-16s stress %.2f %s" % (b["nickname"], b["region"], b["relay_id"], b["stress"], "draining" if b["draining"] else ""))' || echo "  (jicofo not answering)")
+
+Deployed by playbooks/site.yml: common everywhere; Prosody, nginx and jicofo on the
+signaling host; a videobridge on each bridge host. HAProxy and the overlay join this
+demo as their roles land.
 Open a shell on a host: docker exec -it demo-signal-1 bash
 TXT

@@ -197,6 +197,9 @@ def test_tls_and_security_headers(host):
     assert "strict-transport-security: max-age=63072000; includesubdomains" in headers
     assert "x-content-type-options: nosniff" in headers
     assert "x-frame-options: sameorigin" in headers
+    # config.js has its own location: it must keep the server's headers and not be cached
+    config_js = host.check_output("curl -skI https://127.0.0.1/config.js -H 'Host: %s'" % DOMAIN).lower()
+    assert "strict-transport-security: max-age=63072000" in config_js and "cache-control: no-cache" in config_js
     redirect = host.check_output("curl -sI http://127.0.0.1/room -H 'Host: %s'" % DOMAIN)
     assert "301" in redirect.splitlines()[0] and "https://%s/room" % DOMAIN in redirect
 
