@@ -17,18 +17,18 @@ import ipaddress
 import re
 import zlib
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.problems import ProblemsError
+
 SHARD_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
 MAX_ID = 2 ** 31 - 1
 
 
-class ShardsError(Exception):
-    """Every problem with the shard list, one line each."""
+class ShardsError(ProblemsError):
+    """Every problem with the shard list, one line each, in input order."""
 
-    def __init__(self, problems):
-        self.problems = list(problems)
-        super(ShardsError, self).__init__(
-            "%d HAProxy shard problem(s):\n%s" % (len(self.problems), "\n".join("- " + p for p in self.problems)))
+    what = "HAProxy shard"
+    sort = False
 
 
 def pinned_id(name):

@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.problems import ProblemsError
+
 # Region of every shard and bridge when the deployment names no regions.
 DEFAULT_REGION = "default"
 
@@ -25,13 +27,10 @@ SIGNALING_DEFAULTS = {
 }
 
 
-class InventoryError(Exception):
+class InventoryError(ProblemsError):
     """The inventory cannot describe a deployment; every problem, one line each."""
 
-    def __init__(self, problems):
-        self.problems = sorted(set(problems))
-        super(InventoryError, self).__init__(
-            "%d inventory problem(s):\n%s" % (len(self.problems), "\n".join("- " + p for p in self.problems)))
+    what = "inventory"
 
 
 def short_name(host):

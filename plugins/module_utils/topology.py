@@ -19,6 +19,8 @@ try:
 except ImportError:  # pragma: no cover - reported by the action plugin
     netaddr = None
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.problems import ProblemsError
+
 # One DNS label: shard names go into relay ids, file names and host names.
 SHARD_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 # Regions travel in jvb.conf (HOCON), jicofo.conf and XMPP presence.
@@ -29,13 +31,10 @@ OVERLAYS = ("none", "wireguard", "nebula")
 MAX_SLOTS = 999
 
 
-class TopologyError(Exception):
+class TopologyError(ProblemsError):
     """All problems found, one line each."""
 
-    def __init__(self, problems):
-        self.problems = sorted(set(problems))
-        super(TopologyError, self).__init__(
-            "%d topology problem(s):\n%s" % (len(self.problems), "\n".join("- " + p for p in self.problems)))
+    what = "topology"
 
 
 def _nickname(slot):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine answers: install docker.io, mmdebstrap (image builds)
+# Make sure a Docker engine answers: install docker.io, mmdebstrap (image builds), gpg (stand-in repo)
 # and shellcheck (ansible-test sanity) when missing,
 # start dockerd when nothing answers, wait for `docker info`. Safe to re-run.
 TESTBED_LOG_PREFIX=engine
@@ -19,6 +19,8 @@ missing=()
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || missing+=(docker.io)
 command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+# gpg signs the stand-in apt repository (tests/standins/build_repo.py)
+command -v gpg >/dev/null 2>&1 || missing+=(gpg)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]} from Debian's archive"
   if ! apt-get update -qq; then
