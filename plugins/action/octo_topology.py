@@ -19,6 +19,7 @@ ARGUMENT_SPEC = dict(
     region_groups=dict(type="dict", default={}),
     underlay_networks=dict(type="list", elements="str", default=[]),
     overlay=dict(type="str", choices=["none", "wireguard", "nebula"], default="none"),
+    lighthouses=dict(type="list", elements="str", default=[]),
 )
 
 

@@ -57,6 +57,11 @@ options:
     type: list
     elements: str
     default: []
+  lighthouses:
+    description: Nebula's lighthouses (bridge hosts); empty picks the first bridge of each region.
+    type: list
+    elements: str
+    default: []
 """
 
 EXAMPLES = r"""
@@ -89,12 +94,12 @@ def _read(hostvars, hosts, keys):
 
 
 def inventory_topology(hostvars, groups, signaling_group="signaling", bridges_group="bridges",
-                       regions=None, region_groups=None, overlay="none", underlay_networks=None):
+                       regions=None, region_groups=None, overlay="none", underlay_networks=None, lighthouses=None):
     try:
         return build(_read(hostvars, groups.get(signaling_group, []), SIGNALING_KEYS),
                      _read(hostvars, groups.get(bridges_group, []), BRIDGE_KEYS),
                      regions=regions, region_groups=region_groups, overlay=overlay,
-                     underlay_networks=underlay_networks)
+                     underlay_networks=underlay_networks, lighthouses=lighthouses)
     except InventoryError as exc:
         raise AnsibleFilterError(str(exc))
 

@@ -272,9 +272,56 @@ def validate(data):
             if b["overlay_address"] is None and b["region"] is not None:
                 c.add("bridge %s: overlay_address is missing; relays over %s need one in region %s" % (name, overlay, b["region"]))
 
+    lighthouses = _lighthouses(c, data.get("lighthouses"), overlay, normalized_bridges)
+    overlay_network = _nebula_network(c, region_subnets, underlay) if overlay == "nebula" else None
+
     if c.problems:
         raise TopologyError(c.problems)
-    return _model(regions, region_subnets, shards, per_shard, normalized_bridges, region_groups, overlay, bridge_regions)
+    model = _model(regions, region_subnets, shards, per_shard, normalized_bridges, region_groups, overlay, bridge_regions)
+    model["lighthouses"] = lighthouses
+    model["overlay_network"] = overlay_network
+    return model
+
+
+def _lighthouses(c, raw, overlay, bridges):
+    """Nebula's lighthouses: named bridges, or by default the first bridge of each region."""
+    members = sorted(b for b in bridges if bridges[b]["overlay_address"] is not None)
+    if raw in (None, "", []):
+        if overlay != "nebula":
+            return []
+        firsts = {}
+        for name in members:
+            firsts.setdefault(bridges[name]["region"], name)
+        return sorted(firsts.values())
+    if overlay != "nebula":
+        c.add("lighthouses: only Nebula has lighthouses, but overlay is %s" % (overlay,))
+        return []
+    chosen = []
+    for name in _as_list(raw):
+        if not _has(bridges, name):
+            c.add("lighthouse %r: not a bridge of this inventory (lighthouses are bridges with an overlay address)" % (name,))
+        elif bridges[name]["overlay_address"] is None:
+            c.add("lighthouse %s: has no overlay_address" % name)
+        elif name not in chosen:
+            chosen.append(name)
+    return sorted(chosen)
+
+
+def _nebula_network(c, region_subnets, underlay):
+    """Nebula routes one network on its interface: the smallest one holding every region's subnet."""
+    nets = [n for r in sorted(region_subnets) for n in region_subnets[r]]
+    if not nets:
+        return None
+    v6 = [str(n) for n in nets if n.version == 6]
+    if v6:
+        c.add("overlay: Nebula carries IPv4 overlay addresses only; remove %s" % ", ".join(v6))
+        return None
+    span = netaddr.spanning_cidr([n.network for n in nets] + [n.broadcast or n.network for n in nets])
+    for u in underlay:
+        if u.version == 4 and span.first <= u.last and u.first <= span.last:
+            c.add("overlay: Nebula's network %s (spanning every region's overlay_subnet) overlaps underlay network %s;"
+                  " choose region subnets inside one network that no host uses" % (span, u))
+    return str(span)
 
 
 def _model(regions, region_subnets, shards, per_shard, bridges, region_groups, overlay, bridge_regions):

@@ -22,6 +22,8 @@ description:
     subnet or used twice; region groups naming unknown regions or sharing a region; more bridges
     than a shard's maximum; names Jitsi or Prosody would reject; bridges in several regions without
     an overlay.
+  - With Nebula, also checks the lighthouses are bridges with overlay addresses and that the network
+    spanning every region's subnet is IPv4 and overlaps no underlay network.
   - The output is deterministic for the same input, whatever the order of the input.
   - This is an action plugin; it runs on the controller only.
 author:
@@ -65,6 +67,13 @@ options:
     type: str
     choices: [none, wireguard, nebula]
     default: none
+  lighthouses:
+    description:
+      - Nebula only. Bridges (with an overlay address) that act as Nebula lighthouses. Empty picks the
+        first bridge of each region. A name that is not a bridge of the inventory is an error.
+    type: list
+    elements: str
+    default: []
 requirements:
   - netaddr (Python library on the controller)
 """
@@ -114,6 +123,15 @@ topology:
       type: bool
     overlay:
       description: The overlay type.
+      type: str
+    lighthouses:
+      description: Nebula's lighthouses (bridge hosts), sorted; empty for other overlays.
+      type: list
+      elements: str
+    overlay_network:
+      description: >-
+        Nebula only, else null. The network on Nebula's interface, the smallest one holding every
+        region's overlay subnet; it must not overlap an underlay network.
       type: str
 problems:
   description: Every problem found, one line each, when validation fails.

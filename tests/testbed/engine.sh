@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Make sure a Docker engine answers: install docker.io, mmdebstrap (image builds), gpg (stand-in repo)
-# and shellcheck (ansible-test sanity) when missing,
+# Make sure a Docker engine answers: install docker.io, mmdebstrap (image builds), gpg (stand-in repo),
+# nebula (nebula-cert for unit tests) and shellcheck (ansible-test sanity) when missing,
 # start dockerd when nothing answers, wait for `docker info`. Safe to re-run.
 TESTBED_LOG_PREFIX=engine
 # shellcheck source=lib.sh
@@ -21,6 +21,8 @@ command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
 command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
 # gpg signs the stand-in apt repository (tests/standins/build_repo.py)
 command -v gpg >/dev/null 2>&1 || missing+=(gpg)
+# nebula-cert: the Nebula CA unit tests run the real program
+command -v nebula-cert >/dev/null 2>&1 || missing+=(nebula)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]} from Debian's archive"
   if ! apt-get update -qq; then

@@ -183,3 +183,64 @@ def test_problems_are_order_independent(data, rnd):
     with pytest.raises(t.TopologyError) as b:
         t.validate(_shuffled(data, rnd))
     assert a.value.problems == b.value.problems
+
+
+def nebula_base():
+    data = base()
+    data["overlay"] = "nebula"
+    data["regions"]["us"]["overlay_subnet"] = "10.60.2.0/24"
+    data["bridges"]["jvb-us-1"]["overlay_address"] = "10.60.2.11"
+    return data
+
+
+def test_nebula_lighthouses_default_to_first_bridge_of_each_region():
+    m = t.validate(nebula_base())
+    assert m["lighthouses"] == ["jvb-eu-1", "jvb-us-1"]
+    # the network on Nebula's interface spans both region subnets, nothing wider
+    assert m["overlay_network"] == "10.60.0.0/22"
+
+
+def test_nebula_lighthouses_named():
+    data = nebula_base()
+    data["lighthouses"] = ["jvb-eu-2", "jvb-eu-2"]
+    assert t.validate(data)["lighthouses"] == ["jvb-eu-2"]
+
+
+def test_wireguard_has_no_lighthouses_or_nebula_network():
+    m = t.validate(base())
+    assert m["lighthouses"] == [] and m["overlay_network"] is None
+
+
+NEBULA_BAD = [
+    ({"lighthouses": ["jvb-mars-1"]}, "lighthouse 'jvb-mars-1': not a bridge of this inventory"),
+    ({"underlay_networks": ["10.60.3.0/24"]},
+     "overlay: Nebula's network 10.60.0.0/22 (spanning every region's overlay_subnet) overlaps underlay network 10.60.3.0/24"),
+    ({"regions": {"eu": {"overlay_subnet": "10.60.1.0/24"}, "us": {"overlay_subnet": ["10.60.2.0/24", "fd00:60:2::/64"]}}},
+     "overlay: Nebula carries IPv4 overlay addresses only; remove fd00:60:2::/64"),
+]
+
+
+@pytest.mark.parametrize("update, fragment", NEBULA_BAD, ids=[b[1][:40] for b in NEBULA_BAD])
+def test_nebula_bad_input_names_the_offender(update, fragment):
+    data = nebula_base()
+    data.update(update)
+    with pytest.raises(t.TopologyError) as err:
+        t.validate(data)
+    assert any(fragment in p for p in err.value.problems), err.value.problems
+
+
+def test_lighthouses_without_nebula_is_an_error():
+    data = base()
+    data["lighthouses"] = ["jvb-eu-1"]
+    with pytest.raises(t.TopologyError) as err:
+        t.validate(data)
+    assert "lighthouses: only Nebula has lighthouses, but overlay is wireguard" in err.value.problems
+
+
+def test_lighthouse_without_overlay_address():
+    data = nebula_base()
+    data["bridges"]["jvb-eu-3"] = {"shard": "shard1"}
+    data["lighthouses"] = ["jvb-eu-3"]
+    with pytest.raises(t.TopologyError) as err:
+        t.validate(data)
+    assert "lighthouse jvb-eu-3: has no overlay_address" in err.value.problems

@@ -1,12 +1,13 @@
 """The thin modules: argument handling, no_log enforcement, diff content."""
 
 import json
+import shutil
 
 import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets
+from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets, nebula_ca, nebula_certificate
 
 
 class Exit(Exception):
@@ -82,3 +83,23 @@ def test_slot_full_shard_message_and_diff(tmp_path):
     assert kind == "fail"
     assert result["msg"] == "shard s1 is full: all 1 slots (max_bridges) are taken; bridge b did not fit"
     assert (result["shard"], result["bridge"], result["max_bridges"]) == ("s1", "b", 1)
+
+
+@pytest.mark.skipif(shutil.which("nebula-cert") is None, reason="nebula-cert missing: run `make testbed`")
+def test_nebula_ca_check_mode_then_real(tmp_path):
+    args = {"directory": str(tmp_path / "ca"), "days": 30, "members": ["jvb1"], "nebula_cert": shutil.which("nebula-cert")}
+    kind, result = run(nebula_ca, dict(args, _ansible_check_mode=True))
+    assert kind == "exit" and result["changed"] and result["ca_fingerprint"] is None
+    assert not (tmp_path / "ca").exists()
+    kind, result = run(nebula_ca, args)
+    assert kind == "exit" and result["changed"] and 29 < result["ca_days_left"] <= 30
+    assert "BEGIN NEBULA CERTIFICATE" in result["ca_certificate"] and result["blocklist"] == []
+    kind, again = run(nebula_ca, args)
+    assert not again["changed"] and again["ca_fingerprint"] == result["ca_fingerprint"]
+
+
+def test_nebula_certificate_failure_names_the_host(tmp_path):
+    kind, result = run(nebula_certificate, {"name": "jvb-b1", "ip": "10.60.2.21/22", "public_key": "nope",
+                                            "directory": str(tmp_path)})
+    assert kind == "fail"
+    assert result["msg"].startswith("Nebula certificate for host jvb-b1: ")
