@@ -16,6 +16,8 @@ export ANSIBLE_FORCE_COLOR := 0
 SCENARIOS ?= $(sort $(notdir $(patsubst %/molecule.yml,%,$(wildcard molecule/*/molecule.yml))))
 # Scenarios that are not part of `make test` (the demo is exercised by its own target).
 TEST_SCENARIOS ?= $(filter-out demo,$(SCENARIOS))
+# Scenarios running side by side (each log in .cache/reports/molecule-<scenario>.log).
+MOLECULE_LANES ?= 2
 
 .PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
         sanity units molecule standins build collection-check demo demo-down clean clean-containers changelog-lint bench-modules
@@ -71,12 +73,8 @@ build: venv ## Build the collection tarball into build/
 collection-check: build ## Install the built tarball into an empty path and use a role by FQCN
 	@tests/collection/install-check.sh build/scalemeet-jitsi-$$(awk '/^version:/{print $$2}' galaxy.yml).tar.gz
 
-molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode, verify)
-	@for s in $(TEST_SCENARIOS); do \
-	  echo "=== molecule scenario $$s"; start=$$SECONDS; \
-	  molecule test -s $$s || exit 1; \
-	  echo "=== molecule scenario $$s passed in $$((SECONDS - start))s"; \
-	done
+molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode, verify), MOLECULE_LANES at a time
+	@python tests/molecule/lanes.py --lanes $(MOLECULE_LANES) $(TEST_SCENARIOS)
 
 bench-modules: venv collection-link ## Module benchmarks: topology validation, slot registrations, secrets
 	python tests/bench/bench_modules.py

@@ -6,39 +6,52 @@ set -euo pipefail
 
 mapfile -t hosts < <(docker_cli ps --filter label=scalemeet.testbed=true --format '{{.Names}}' | grep '^demo-' | sort)
 [ "${#hosts[@]}" -gt 0 ] || die "no demo containers run; start them with: make demo"
+ip_of() { docker_cli inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' "$1" | awk '{print $1}'; }
 
 printf '\n%s\n' "scalemeet.jitsi demo: ${#hosts[@]} hosts"
-printf '%-16s %-16s %-62s %-8s %s\n' HOST DEBIAN NETWORKS NOFILE "UDP rmem_max (file)"
+printf '  %-13s %-20s %-15s %s\n' HOST DEBIAN ADDRESS RUNS
 for h in "${hosts[@]}"; do
-  # shellcheck disable=SC2016  # expanded inside the container / by docker's template
+  # shellcheck disable=SC2016  # expanded inside the container
   debian="$(docker_cli exec "$h" sh -c '. /etc/os-release; echo "$VERSION_CODENAME $(cat /etc/debian_version)"')"
-  # shellcheck disable=SC2016
-  nets="$(docker_cli inspect -f '{{range $n, $c := .NetworkSettings.Networks}}{{$n}}={{$c.IPAddress}} {{end}}' "$h")"
-  nofile="$(docker_cli exec "$h" systemctl show --property DefaultLimitNOFILE --value)"
-  rmem="$(docker_cli exec "$h" sh -c "sed -n 's/^net.core.rmem_max = //p' /etc/sysctl.d/60-scalemeet-media.conf" || true)"
-  printf '%-16s %-16s %-62s %-8s %s\n' "$h" "$debian" "$(echo "$nets" | xargs | sed "s/ /, /g")" "$nofile" "${rmem:-missing}"
+  # shellcheck disable=SC2016  # expanded inside the container
+  runs="$(docker_cli exec "$h" sh -c 'for s in haproxy prosody nginx jicofo jitsi-videobridge2 wg-quick@wg-scalemeet; do systemctl is-active --quiet $s && printf "%s " $s; done' || true)"
+  printf '  %-13s %-20s %-15s %s\n' "$h" "$debian" "$(ip_of "$h")" "$runs"
 done
-# shellcheck disable=SC2016  # dpkg-query's own ${Version} format
-prosody_version="$(docker_cli exec demo-signal-1 dpkg-query -W -f '${Version}' prosody)"
-signal_ip="$(docker_cli inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}' demo-signal-1 | awk '{print $1}')"
-bosh="$(curl -sk --max-time 5 --resolve "meet.demo.test:443:$signal_ip" -o /dev/null -w '%{http_code}' https://meet.demo.test/http-bind || true)"
-accounts="$(docker_cli exec demo-signal-1 sh -c 'ls /var/lib/prosody/auth%2emeet%2edemo%2etest/accounts/ | wc -l')"
+
+hap="$(ip_of demo-hap1)"
+echo
+echo "Shards (each jicofo's brewery; jicofo and the bridges are TEST DOUBLE packages):"
+for shard in demo-shard1 demo-shard2; do
+  docker_cli exec "$shard" curl -sf http://127.0.0.1:8888/debug | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["bridge_selector"]
+print("  %s (region %s, %s):" % (sys.argv[1], d["local_region"], d["strategy"]))
+for b in sorted(d["bridges"].values(), key=lambda b: b["region"]):
+    print("    bridge %-8s region %-8s relay id %-16s stress %.2f" % (b["nickname"], b["region"], b["relay_id"], b["stress"]))
+' "$shard" || echo "  $shard: jicofo not answering"
+done
+
+echo
+echo "Overlay (WireGuard, relays between regions):"
+for b in demo-jvb-a1 demo-jvb-b1; do
+  # shellcheck disable=SC2016  # expanded inside the container
+  docker_cli exec "$b" sh -c 'printf "  %s %s, peers: " "$(hostname)" "$(ip -o -4 addr show wg-scalemeet | awk "{print \$4}")"; wg show wg-scalemeet latest-handshakes | awk "{printf \"%s \", (\$2 > 0 ? \"handshake ok\" : \"no handshake\")}"; echo'
+done
+
+echo
+echo "Rooms through HAProxy (sticky on the room parameter):"
+for room in standup retro all-hands; do
+  shard="$(curl -sk --max-time 5 --resolve "meet.demo.test:443:$hap" -D - -o /dev/null "https://meet.demo.test/http-bind?room=$room" \
+           | awk -F': ' 'tolower($1)=="x-jitsi-shard" {print $2}' | tr -d '\r')"
+  printf '  %-10s -> %s\n' "$room" "${shard:-(no answer)}"
+done
+
 cat <<TXT
 
-Signaling (demo-signal-1): Prosody $prosody_version, nginx in front
-  https://meet.demo.test/  -> $signal_ip   (BOSH /http-bind answers HTTP $bosh)
-  auth.meet.demo.test accounts: $accounts (focus and one per bridge slot)
-  Try it: curl -k --resolve meet.demo.test:443:$signal_ip https://meet.demo.test/config.js
-  The Jitsi Meet web app itself (jitsi-meet-web) comes from Jitsi's apt repository, which this
-  machine cannot reach, so the page root is empty; BOSH, websocket and config.js are live.
-
-Shard shard1: jicofo (TEST DOUBLE package) sees these bridges in its brewery:
-$(docker_cli exec demo-signal-1 curl -sf http://127.0.0.1:8888/debug | python3 -c 'import json,sys
-for b in sorted(json.load(sys.stdin)["bridge_selector"]["bridges"].values(), key=lambda b: b["nickname"]):
-    print("  %-8s region %-8s relay id %-16s stress %.2f %s" % (b["nickname"], b["region"], b["relay_id"], b["stress"], "draining" if b["draining"] else ""))' || echo "  (jicofo not answering)")
-
-Deployed by playbooks/site.yml: common everywhere; Prosody, nginx and jicofo on the
-signaling host; a videobridge on each bridge host. HAProxy and the overlay join this
-demo as their roles land.
-Open a shell on a host: docker exec -it demo-signal-1 bash
+Open it: add "$hap meet.demo.test" to /etc/hosts, then https://meet.demo.test/<room>
+  (self-signed certificate). The Jitsi Meet web app (jitsi-meet-web) comes from Jitsi's apt
+  repository, which this machine cannot reach, so the page root is empty; BOSH, the XMPP
+  websocket and config.js answer through HAProxy:
+  curl -k --resolve meet.demo.test:443:$hap https://meet.demo.test/config.js
+A shell on a host: docker exec -it demo-shard1 bash
 TXT

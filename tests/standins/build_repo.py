@@ -42,12 +42,14 @@ def render(template, values):
 def build_deb(spec, version, vendor, outdir):
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp) / "root"
-        lib = root / "usr/lib/scalemeet-standin"
+        # one library directory per package, so jicofo and the bridge install side by side (single server)
+        lib = root / "usr/lib/scalemeet-standin" / spec["name"]
         shutil.copytree(HERE / "src" / "scalemeet_standin", lib / "scalemeet_standin",
                         ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(vendor, lib / "pyhocon", ignore=shutil.ignore_patterns("__pycache__"))
         values = {"NAME": spec["name"], "VERSION": version, "USER": spec["user"], "UNIT": spec["unit"],
-                  "MODULE": spec["module"], "CONFIG_DIR": spec["config_dir"], "DESCRIPTION": spec["description"]}
+                  "MODULE": spec["module"], "LIB": "/usr/lib/scalemeet-standin/" + spec["name"],
+                  "CONFIG_DIR": spec["config_dir"], "DESCRIPTION": spec["description"]}
         unit = root / "lib/systemd/system" / spec["unit"]
         unit.parent.mkdir(parents=True)
         unit.write_text(render("unit.service.in", values))

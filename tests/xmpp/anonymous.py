@@ -114,6 +114,8 @@ class WebSocketClient(_Session):
                              open_timeout=10).__enter__()  # pylint: disable=unnecessary-dunder-call  # closed in close()
         if self.ws.subprotocol != "xmpp":
             raise XmppError("server did not accept the xmpp subprotocol")
+        # what answered the upgrade, e.g. the x-jitsi-shard header each shard's nginx adds
+        self.response_headers = self.ws.response.headers
 
     def send(self, xml):
         self.ws.send(xml)

@@ -1,5 +1,6 @@
 """Helpers for Molecule verify tests: run a playbook against the scenario's hosts."""
 
+import json
 import os
 import pathlib
 import subprocess
@@ -25,3 +26,9 @@ def run_playbook(playbook, *args, inventories=(), check=True, timeout=900):
     if check:
         assert proc.returncode == 0, out
     return proc.returncode, out
+
+
+def secret_values(host, path):
+    """Name to value of the component secrets stored at path on a testinfra host."""
+    doc = json.loads(host.check_output("cat %s" % path))
+    return dict((name, entry["value"]) for name, entry in doc["secrets"].items())

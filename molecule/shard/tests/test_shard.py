@@ -19,7 +19,7 @@ from pyhocon import ConfigFactory
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
-from scenario_helpers import playbook_command, run_playbook  # noqa: E402
+from scenario_helpers import playbook_command, run_playbook, secret_values  # noqa: E402
 
 SCENARIO = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "playbooks" / "site.yml"
@@ -81,8 +81,7 @@ def signal():
 
 @pytest.fixture(scope="module")
 def secrets(signal):
-    doc = json.loads(signal.check_output("cat %s" % STORE))
-    return dict((name, entry["value"]) for name, entry in doc["secrets"].items())
+    return secret_values(signal, STORE)
 
 
 def hocon(host, path):

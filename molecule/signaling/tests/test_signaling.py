@@ -14,7 +14,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
-from scenario_helpers import run_playbook  # noqa: E402
+from scenario_helpers import run_playbook, secret_values  # noqa: E402
 from tests.xmpp.anonymous import BoshClient, WebSocketClient, XmppError  # noqa: E402
 from tests.xmpp.c2s import Account, LoginFailed  # noqa: E402
 
@@ -33,8 +33,7 @@ def address(host):
 
 @pytest.fixture(scope="module")
 def secrets(host):
-    doc = json.loads(host.check_output("cat %s" % STORE))
-    return dict((name, entry["value"]) for name, entry in doc["secrets"].items())
+    return secret_values(host, STORE)
 
 
 def prosody_pid(host):

@@ -44,6 +44,12 @@ class Focus(object):
                 "version": stats.get("version"),
             }
 
+    def on_offline(self):
+        # Like jicofo, forget the bridges when the brewery is lost: after reconnecting, the
+        # presences of the bridges there now fill the table again.
+        with self.lock:
+            self.bridges.clear()
+
     def snapshot(self):
         with self.lock:
             return dict((k, dict(v)) for k, v in self.bridges.items())
@@ -89,7 +95,8 @@ class Focus(object):
         self.member = xmpp.BreweryMember(
             "focus", "%s@%s" % (hocon.get(x, "username", "focus"), x["domain"]), x["password"],
             hocon.get(x, "hostname", "localhost"), hocon.get(x, "port", 5222), [brewery], "focus",
-            not hocon.as_bool(hocon.get(x, "disable-certificate-verification", False)), on_presence=self.on_presence)
+            not hocon.as_bool(hocon.get(x, "disable-certificate-verification", False)), on_presence=self.on_presence,
+            on_offline=self.on_offline)
         self.member.start()
         if hocon.as_bool(hocon.get(c, "jicofo.rest.enabled", True)):
             http.serve(hocon.get(c, "jicofo.rest.host", "127.0.0.1"), hocon.get(c, "jicofo.rest.port", 8888), {

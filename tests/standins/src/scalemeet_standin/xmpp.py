@@ -36,7 +36,8 @@ def parse_stats(presence_xml):
 class BreweryMember(slixmpp.ClientXMPP):
     """Logs in, joins each room with a nickname and keeps rejoining after a disconnect."""
 
-    def __init__(self, name, jid, password, host, port, rooms, nick, verify_tls, payload=None, on_presence=None):
+    def __init__(self, name, jid, password, host, port, rooms, nick, verify_tls, payload=None, on_presence=None,
+                 on_offline=None):
         super(BreweryMember, self).__init__(jid, password)
         self.sd_name = name
         self.sd_server = (host, int(port))
@@ -44,6 +45,7 @@ class BreweryMember(slixmpp.ClientXMPP):
         self.sd_nick = nick
         self.sd_payload = payload
         self.sd_on_presence = on_presence
+        self.sd_on_offline = on_offline  # the rooms' occupants are unknown until rejoined
         self.sd_online = False
         self.sd_joined = set()
         if not verify_tls:
@@ -77,6 +79,8 @@ class BreweryMember(slixmpp.ClientXMPP):
             log.warning("%s: disconnected, reconnecting", self.sd_name)
         self.sd_online = False
         self.sd_joined.clear()
+        if self.sd_on_offline is not None:
+            self.sd_on_offline()
         asyncio.get_event_loop().call_later(3, self.start)
 
     def refresh(self):

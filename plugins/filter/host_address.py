@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The underlay address an overlay peer is reached on, from that host's variables."""
+"""The address other hosts reach a host on, from that host's variables."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -9,28 +9,31 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 ---
-name: overlay_endpoint
-short_description: Underlay address of an overlay member
+name: host_address
+short_description: Address other hosts reach an inventory host on
 version_added: 0.2.0
 description:
-  - Given one host's variables (C(hostvars[host])), returns the address its overlay peers send
-    tunnel traffic to, the first set of C(overlay_underlay_address), the default IPv4 address in its
-    gathered facts, C(ansible_host), then its inventory name.
+  - Given one host's variables (C(hostvars[host])), returns the first set of - the variable named by
+    O(preferred) (e.g. C(overlay_underlay_address), C(haproxy_peer_address)), the default IPv4
+    address in its gathered facts, C(ansible_host), its inventory name.
   - Reads only inventory variables and facts, so it works for hosts outside the current play.
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
-positional: _input
+positional: _input, preferred
 options:
   _input:
     description: One host's variables.
     type: dict
     required: true
+  preferred:
+    description: Name of a variable that, when set on the host, is its address.
+    type: str
 """
 
 EXAMPLES = r"""
 - name: Where each bridge's tunnel is reached
   ansible.builtin.debug:
-    msg: "{{ groups['bridges'] | map('extract', hostvars) | map('scalemeet.jitsi.overlay_endpoint') }}"
+    msg: "{{ groups['bridges'] | map('extract', hostvars) | map('scalemeet.jitsi.host_address', 'overlay_underlay_address') }}"
 """
 
 RETURN = r"""
@@ -40,8 +43,8 @@ _value:
 """
 
 
-def overlay_endpoint(hostvars):
-    explicit = hostvars.get("overlay_underlay_address")
+def host_address(hostvars, preferred=None):
+    explicit = hostvars.get(preferred) if preferred else None
     if explicit:
         return str(explicit)
     facts = hostvars.get("ansible_facts") or {}
@@ -53,4 +56,4 @@ def overlay_endpoint(hostvars):
 
 class FilterModule(object):
     def filters(self):
-        return {"overlay_endpoint": overlay_endpoint}
+        return {"host_address": host_address}

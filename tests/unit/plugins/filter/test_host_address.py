@@ -1,8 +1,8 @@
-"""overlay_endpoint: which address a peer's tunnel is reached on."""
+"""host_address: which address other hosts reach a host on."""
 
 import pytest
 
-from ansible_collections.scalemeet.jitsi.plugins.filter.overlay_endpoint import overlay_endpoint
+from ansible_collections.scalemeet.jitsi.plugins.filter.host_address import host_address
 
 
 @pytest.mark.parametrize("hostvars, expected", [
@@ -11,5 +11,9 @@ from ansible_collections.scalemeet.jitsi.plugins.filter.overlay_endpoint import 
     ({"ansible_facts": {}, "ansible_host": "192.0.2.9", "inventory_hostname": "jvb1"}, "192.0.2.9"),
     ({"inventory_hostname": "jvb1"}, "jvb1"),
 ])
-def test_overlay_endpoint_prefers_the_explicit_address(hostvars, expected):
-    assert overlay_endpoint(hostvars) == expected
+def test_preferred_variable_then_facts_then_ansible_host(hostvars, expected):
+    assert host_address(hostvars, "overlay_underlay_address") == expected
+
+
+def test_without_a_preferred_variable():
+    assert host_address({"overlay_underlay_address": "203.0.113.7", "ansible_host": "192.0.2.9"}) == "192.0.2.9"
