@@ -20,13 +20,20 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REPORTS = ROOT / ".cache" / "reports"
 TIMES = REPORTS / "molecule-times.json"
+MEASURED = pathlib.Path(__file__).resolve().parent / "durations.json"
+
+
+def _read(path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def load_times():
-    try:
-        return json.loads(TIMES.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    times = _read(MEASURED)
+    times.update(_read(TIMES))
+    return times
 
 
 def run_lanes(scenarios, lanes, say=print):
@@ -68,7 +75,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     start = time.monotonic()
     results = run_lanes(args.scenarios, args.lanes, say=lambda m: print(m, flush=True))
-    times = load_times()
+    times = _read(TIMES)
     times.update((s, r[1]) for s, r in results.items() if r[0] == 0)
     TIMES.write_text(json.dumps(times, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     failed = sorted(s for s, r in results.items() if r[0] != 0)
