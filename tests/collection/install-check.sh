@@ -36,5 +36,19 @@ PLAY
 ansible-playbook -i localhost, --check "$work/play.yml" > "$work/out.log" 2>&1 \
   || { cat "$work/out.log" >&2; exit 1; }
 grep -q "ok=" "$work/out.log"
+# The whole-service playbook by its FQCN, as `ansible-playbook scalemeet.jitsi.site`: every play
+# and role resolves from the installed artifact (listed, not run: the hosts do not exist).
+cat > "$work/inventory.yml" <<'INV'
+all:
+  children:
+    haproxy: {hosts: {edge1.example.invalid: {}}}
+    signaling: {hosts: {signal1.example.invalid: {topology_shard: shard1}}}
+    bridges: {hosts: {jvb1.example.invalid: {topology_shard: shard1}}}
+INV
+ansible-playbook -i "$work/inventory.yml" scalemeet.jitsi.site --list-tasks > "$work/site.log" 2>&1 \
+  || { cat "$work/site.log" >&2; exit 1; }
+for play in "Validate the deployment" "Encrypted overlay" "Signaling of each shard" "Videobridges" "HAProxy in front"; do
+  grep -q "play #[0-9]* (.*): $play" "$work/site.log" || { echo "scalemeet.jitsi.site lacks the play: $play" >&2; cat "$work/site.log" >&2; exit 1; }
+done
 version="$(ansible-galaxy collection list scalemeet.jitsi 2>/dev/null | awk '/scalemeet.jitsi/{print $2}')"
-echo "installed scalemeet.jitsi $version from $(basename "$tarball") and ran scalemeet.jitsi.common by FQCN"
+echo "installed scalemeet.jitsi $version from $(basename "$tarball"), ran scalemeet.jitsi.common and listed scalemeet.jitsi.site by FQCN"
