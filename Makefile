@@ -28,7 +28,8 @@ help: ## List the targets
 test: ## Everything from a fresh machine: test bed, lint, sanity, units, collection build, Molecule
 	@tests/run-stages.sh testbed lint sanity units collection-check molecule
 
-testbed: engine images venv collection-link standins ## Docker engine, base images, test venv, stand-in apt repo (idempotent)
+testbed: ## Docker engine, base images, test venv, stand-in apt repo (idempotent; images and venv side by side)
+	@$(MAKE) --no-print-directory -j4 images standins collection-link
 
 engine: ## Install docker.io/mmdebstrap when missing and make sure dockerd answers
 	@tests/testbed/engine.sh
@@ -42,7 +43,7 @@ $(VENV)/.requirements-stamp: requirements-test.txt
 	@tests/testbed/venv.sh "$(VENV)" "$(PYTHON)" requirements-test.txt
 	@touch $@
 
-standins: venv ## Signed local apt repo of TEST DOUBLE jicofo/jitsi-videobridge2 packages (tests/standins)
+standins: venv engine ## Signed local apt repo of TEST DOUBLE jicofo, jitsi-videobridge2, jitsi-meet-web packages (tests/standins)
 	@python tests/standins/build_repo.py --out $(CURDIR)/.cache/standin-apt
 
 collection-link: ## Expose this checkout as scalemeet.jitsi to Ansible

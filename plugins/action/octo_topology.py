@@ -18,7 +18,7 @@ ARGUMENT_SPEC = dict(
     bridges=dict(type="dict", default={}),
     region_groups=dict(type="dict", default={}),
     underlay_networks=dict(type="list", elements="str", default=[]),
-    overlay=dict(type="str", choices=["none", "wireguard", "nebula"], default="none"),
+    overlay=dict(type="str", choices=["auto", "none", "wireguard", "nebula"], default="auto"),
     lighthouses=dict(type="list", elements="str", default=[]),
 )
 

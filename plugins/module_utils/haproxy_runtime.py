@@ -35,15 +35,19 @@ def command(path, line, timeout=5.0):
             sock.connect(path)
         except (OSError, socket.error) as exc:
             raise RuntimeApiError("cannot connect to HAProxy's runtime socket %s: %s" % (path, exc))
-        sock.sendall(line.encode("utf-8") + b"\n")
-        # The master CLI answers only once the client has finished sending.
-        sock.shutdown(socket.SHUT_WR)
         chunks = []
-        while True:
-            data = sock.recv(65536)
-            if not data:
-                break
-            chunks.append(data)
+        try:
+            sock.sendall(line.encode("utf-8") + b"\n")
+            # The master CLI answers only once the client has finished sending.
+            sock.shutdown(socket.SHUT_WR)
+            while True:
+                data = sock.recv(65536)
+                if not data:
+                    break
+                chunks.append(data)
+        except (OSError, socket.error) as exc:
+            # A master re-executing on reload resets connections it had accepted.
+            raise RuntimeApiError("HAProxy's runtime socket %s dropped %r: %s" % (path, line, exc))
     finally:
         sock.close()
     return b"".join(chunks).decode("utf-8", "replace")

@@ -45,7 +45,7 @@ def _shards_of(value):
     return [value]
 
 
-def build(signaling, bridges, regions=None, region_groups=None, overlay="none", underlay_networks=None, lighthouses=None):
+def build(signaling, bridges, regions=None, region_groups=None, overlay="auto", underlay_networks=None, lighthouses=None):
     """signaling, bridges: {host: {variable: value}} of inventory variables.
 
     Returns {"octo": octo_topology's arguments, "signal_hosts": {shard: settings},
@@ -106,7 +106,7 @@ def build(signaling, bridges, regions=None, region_groups=None, overlay="none", 
             "shards": shards,
             "bridges": out_bridges,
             "region_groups": dict(region_groups or {}),
-            "overlay": overlay or "none",
+            "overlay": overlay or "auto",
             "underlay_networks": list(underlay_networks or []),
             "lighthouses": list(lighthouses or []),
         },

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import datetime
+import json
 import os
 import re
 
@@ -80,6 +81,17 @@ def _validate(path, doc, shard):
         owners[entry["bridge"]] = key
         result[int(key)] = entry
     return result
+
+
+def parse(text, shard, path):
+    """{slot: entry} from a registry file's text; raises SlotRegistryCorrupt naming the path."""
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise SlotRegistryCorrupt(path, "is not JSON: %s" % exc)
+    if not isinstance(doc, dict):
+        raise SlotRegistryCorrupt(path, "holds %s, expected an object" % type(doc).__name__)
+    return _validate(path, doc, shard)
 
 
 def check_args(shard, bridge, max_bridges):

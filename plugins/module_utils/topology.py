@@ -27,7 +27,8 @@ SHARD_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 REGION_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9_-]{0,62})$")
 # Relay ids become part of relay endpoint ids and URLs.
 RELAY_ID_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,63})$")
-OVERLAYS = ("none", "wireguard", "nebula")
+# "auto": WireGuard when bridges span regions, none otherwise.
+OVERLAYS = ("auto", "none", "wireguard", "nebula")
 MAX_SLOTS = 999
 
 
@@ -105,7 +106,7 @@ def validate(data):
     regions = c.section("regions")
     shards = c.section("shards")
     bridges = c.section("bridges")
-    overlay = data.get("overlay", "none")
+    overlay = data.get("overlay", "auto")
     if overlay not in OVERLAYS:
         c.add("overlay: %r is not one of %s" % (overlay, ", ".join(OVERLAYS)))
 
@@ -263,6 +264,10 @@ def validate(data):
 
     bridge_regions = sorted(set(b["region"] for b in normalized_bridges.values() if b["region"] is not None))
     multi_region = len(bridge_regions) > 1
+    chosen_by = ""
+    if overlay == "auto":
+        overlay = "wireguard" if multi_region else "none"
+        chosen_by = " (overlay auto chose wireguard: bridges are in %s)" % ", ".join(bridge_regions)
     if multi_region and overlay == "none":
         c.add("overlay: bridges are in %d regions (%s) but overlay is none; relays between regions need wireguard or nebula"
               % (len(bridge_regions), ", ".join(bridge_regions)))
@@ -270,7 +275,8 @@ def validate(data):
         for name in sorted(normalized_bridges):
             b = normalized_bridges[name]
             if b["overlay_address"] is None and b["region"] is not None:
-                c.add("bridge %s: overlay_address is missing; relays over %s need one in region %s" % (name, overlay, b["region"]))
+                c.add("bridge %s: overlay_address is missing; relays over %s need one in region %s%s"
+                      % (name, overlay, b["region"], chosen_by))
 
     lighthouses = _lighthouses(c, data.get("lighthouses"), overlay, normalized_bridges)
     overlay_network = _nebula_network(c, region_subnets, underlay) if overlay == "nebula" else None

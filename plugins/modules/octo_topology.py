@@ -63,10 +63,12 @@ options:
     elements: str
     default: []
   overlay:
-    description: The overlay carrying relays between regions. Bridges in several regions need one.
+    description:
+      - The overlay carrying relays between regions. Bridges in several regions need one.
+      - C(auto) is C(wireguard) when the bridges are in more than one region, C(none) otherwise.
     type: str
-    choices: [none, wireguard, nebula]
-    default: none
+    choices: [auto, none, wireguard, nebula]
+    default: auto
   lighthouses:
     description:
       - Nebula only. Bridges (with an overlay address) that act as Nebula lighthouses. Empty picks the
@@ -122,7 +124,7 @@ topology:
       description: Whether bridges are in more than one region.
       type: bool
     overlay:
-      description: The overlay type.
+      description: The overlay type, C(auto) resolved to C(wireguard) or C(none).
       type: str
     lighthouses:
       description: Nebula's lighthouses (bridge hosts), sorted; empty for other overlays.

@@ -50,5 +50,13 @@ ansible-playbook -i "$work/inventory.yml" scalemeet.jitsi.site --list-tasks > "$
 for play in "Validate the deployment" "Encrypted overlay" "Signaling of each shard" "Videobridges" "HAProxy in front"; do
   grep -q "play #[0-9]* (.*): $play" "$work/site.log" || { echo "scalemeet.jitsi.site lacks the play: $play" >&2; cat "$work/site.log" >&2; exit 1; }
 done
+# The day-2 playbooks resolve by FQCN too (their plays listed; extra variables as a survey passes them).
+for pb in scale_bridges drain_shard rolling_upgrade rotate_secrets autoscale; do
+  ansible-playbook -i "$work/inventory.yml" "scalemeet.jitsi.$pb" --list-tasks \
+    -e drain_shards=shard1 -e rotate_secrets=focus_password > "$work/$pb.log" 2>&1 \
+    || { echo "scalemeet.jitsi.$pb does not resolve from the installed collection:" >&2; cat "$work/$pb.log" >&2; exit 1; }
+  grep -q "play #1 (all): Validate the deployment" "$work/$pb.log" \
+    || { echo "scalemeet.jitsi.$pb does not validate first:" >&2; cat "$work/$pb.log" >&2; exit 1; }
+done
 version="$(ansible-galaxy collection list scalemeet.jitsi 2>/dev/null | awk '/scalemeet.jitsi/{print $2}')"
-echo "installed scalemeet.jitsi $version from $(basename "$tarball"), ran scalemeet.jitsi.common and listed scalemeet.jitsi.site by FQCN"
+echo "installed scalemeet.jitsi $version from $(basename "$tarball"), ran scalemeet.jitsi.common and listed scalemeet.jitsi.site and the day-2 playbooks by FQCN"

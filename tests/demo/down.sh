@@ -2,4 +2,4 @@
 # Remove the demo's containers and networks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-molecule destroy -s demo
+molecule --base-config .config/molecule/config.yml destroy -s demo

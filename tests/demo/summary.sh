@@ -19,8 +19,16 @@ for h in "${hosts[@]}"; do
 done
 
 hap="$(ip_of demo-hap1)"
+# What is installed, not what was asked for: the doubles' versions end in +standin.
+# shellcheck disable=SC2016  # dpkg-query's own format fields
+packages="$(docker_cli exec demo-shard1 dpkg-query -W -f '${Package} ${Version}, ' jicofo jitsi-meet-web 2>/dev/null || true)"
+packages="${packages%, }"
+case "$packages" in
+  *+standin*) kind="TEST DOUBLE packages from tests/standins, not Jitsi: $packages" ;;
+  *) kind="Jitsi's packages: $packages" ;;
+esac
 echo
-echo "Shards (each jicofo's brewery; jicofo and the bridges are TEST DOUBLE packages):"
+echo "Shards (each jicofo's brewery; $kind):"
 for shard in demo-shard1 demo-shard2; do
   docker_cli exec "$shard" curl -sf http://127.0.0.1:8888/debug | python3 -c '
 import json, sys
@@ -49,9 +57,8 @@ done
 cat <<TXT
 
 Open it: add "$hap meet.demo.test" to /etc/hosts, then https://meet.demo.test/<room>
-  (self-signed certificate). The Jitsi Meet web app (jitsi-meet-web) comes from Jitsi's apt
-  repository, which this machine cannot reach, so the page root is empty; BOSH, the XMPP
-  websocket and config.js answer through HAProxy:
+  (self-signed certificate). With the test doubles the page is a placeholder saying so;
+  BOSH, the XMPP websocket and config.js answer through HAProxy either way:
   curl -k --resolve meet.demo.test:443:$hap https://meet.demo.test/config.js
 A shell on a host: docker exec -it demo-shard1 bash
 TXT

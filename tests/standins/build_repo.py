@@ -2,7 +2,8 @@
 
 Jitsi's apt repository is unreachable from the test machines. This builds
 stand-in packages named jicofo and jitsi-videobridge2 (same units, users and
-config paths; Python code from src/scalemeet_standin plus a vendored pyhocon)
+config paths; Python code from src/scalemeet_standin plus a vendored pyhocon),
+and jitsi-meet-web (a page in Jitsi Meet's web root saying it is a test double),
 and a flat repository laid out like Jitsi's (`<url> stable/`), signed with a
 throw-away key, so the roles install them through the same apt task as on a
 real host. Output: <out>/stable/{*.deb,Packages,Release,InRelease}, <out>/key.asc.
@@ -42,35 +43,44 @@ def render(template, values):
 def build_deb(spec, version, vendor, outdir):
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp) / "root"
-        # one library directory per package, so jicofo and the bridge install side by side (single server)
-        lib = root / "usr/lib/scalemeet-standin" / spec["name"]
-        shutil.copytree(HERE / "src" / "scalemeet_standin", lib / "scalemeet_standin",
-                        ignore=shutil.ignore_patterns("__pycache__"))
-        shutil.copytree(vendor, lib / "pyhocon", ignore=shutil.ignore_patterns("__pycache__"))
-        values = {"NAME": spec["name"], "VERSION": version, "USER": spec["user"], "UNIT": spec["unit"],
-                  "MODULE": spec["module"], "LIB": "/usr/lib/scalemeet-standin/" + spec["name"],
-                  "CONFIG_DIR": spec["config_dir"], "DESCRIPTION": spec["description"]}
-        unit = root / "lib/systemd/system" / spec["unit"]
-        unit.parent.mkdir(parents=True)
-        unit.write_text(render("unit.service.in", values))
+        debian = root / "DEBIAN"
+        if "unit" in spec:
+            install_service(spec, version, vendor, root, debian)
+        else:  # files only (the web application): the package's root/ tree as it is
+            shutil.copytree(HERE / "packages" / spec["name"] / "root", root)
         doc = root / "usr/share/doc" / spec["name"]
         doc.mkdir(parents=True)
         (doc / "README.test-double").write_text(
             "TEST DOUBLE built by scalemeet.jitsi's tests/standins/build_repo.py.\n"
             "It is not Jitsi software. Install Jitsi's real packages on real hosts.\n")
-        debian = root / "DEBIAN"
-        debian.mkdir()
-        for script in ("postinst", "prerm"):
-            (debian / script).write_text(render(script + ".in", values))
-            (debian / script).chmod(0o755)
+        debian.mkdir(exist_ok=True)
         (debian / "control").write_text(
             "Package: %s\nVersion: %s\nArchitecture: all\nMaintainer: scalemeet.jitsi tests <tests@scalemeet.invalid>\n"
-            "Depends: %s\nSection: net\nPriority: optional\nDescription: %s\n This package is a test double.\n"
-            % (spec["name"], version, spec["depends"], spec["description"]))
+            "%sSection: net\nPriority: optional\nDescription: %s\n This package is a test double.\n"
+            % (spec["name"], version, "Depends: %s\n" % spec["depends"] if spec.get("depends") else "", spec["description"]))
         deb = outdir / ("%s_%s_all.deb" % (spec["name"], version.replace(":", "%3a")))
         subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(deb)],
                        check=True, stdout=subprocess.DEVNULL)
         return deb
+
+
+def install_service(spec, version, vendor, root, debian):
+    """A service package: the double's Python code, its unit and maintainer scripts."""
+    # one library directory per package, so jicofo and the bridge install side by side (single server)
+    lib = root / "usr/lib/scalemeet-standin" / spec["name"]
+    shutil.copytree(HERE / "src" / "scalemeet_standin", lib / "scalemeet_standin",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(vendor, lib / "pyhocon", ignore=shutil.ignore_patterns("__pycache__"))
+    values = {"NAME": spec["name"], "VERSION": version, "USER": spec["user"], "UNIT": spec["unit"],
+              "MODULE": spec["module"], "LIB": "/usr/lib/scalemeet-standin/" + spec["name"],
+              "CONFIG_DIR": spec["config_dir"], "DESCRIPTION": spec["description"]}
+    unit = root / "lib/systemd/system" / spec["unit"]
+    unit.parent.mkdir(parents=True)
+    unit.write_text(render("unit.service.in", values))
+    debian.mkdir(parents=True)
+    for script in ("postinst", "prerm"):
+        (debian / script).write_text(render(script + ".in", values))
+        (debian / script).chmod(0o755)
 
 
 def control_fields(deb):

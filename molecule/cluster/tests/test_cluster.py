@@ -16,21 +16,26 @@ import pathlib
 import re
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
-import testinfra
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
 from overlay_probe import RELAY_PORT, Capture, counter, send  # noqa: E402
-from scenario_helpers import run_playbook, secret_values  # noqa: E402
+from scenario_helpers import address, jicofo_debug, node, playbook_command, run_playbook, secret_values, wait_for  # noqa: E402
 from tests.xmpp.anonymous import WebSocketClient, XmppError  # noqa: E402
 from tests.xmpp.c2s import Account  # noqa: E402
 
 SITE = ROOT / "playbooks" / "site.yml"
+DRAIN = ROOT / "playbooks" / "drain_shard.yml"
+ROTATE = ROOT / "playbooks" / "rotate_secrets.yml"
+UPGRADE = ROOT / "playbooks" / "rolling_upgrade.yml"
+AUTOSCALE = ROOT / "playbooks" / "autoscale.yml"
+METRICS = "/var/lib/prometheus/node-exporter/scalemeet_autoscale.prom"
 DOMAIN = "meet.test"
 CONFERENCE = "conference." + DOMAIN
 HAPROXY = ["cl-hap1", "cl-hap2"]
@@ -41,63 +46,39 @@ SECRETS = "/var/lib/scalemeet/secrets/molecule.json"
 ROOMS = ["standup", "budget-review", "retro", "all-hands", "1on1", "kickoff", "design", "ops-weekly"]
 
 
-def node(name):
-    return testinfra.get_host("docker://" + name)
-
-
-def address(name):
-    return subprocess.run(["docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name],
-                          capture_output=True, text=True, check=True).stdout.strip()
-
-
-def wait_for(predicate, timeout=60, poll=1.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(poll)
-    return None
-
-
 def jicofo_view(shard):
-    return json.loads(node(SHARDS[shard][0]).check_output("curl -sf http://127.0.0.1:8888/debug"))
+    return jicofo_debug(node(SHARDS[shard][0]))
+
+
+def runtime_api(hap, command):
+    """One command on a node's HAProxy runtime API (the admin socket), answered as text."""
+    script = ("import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock');"
+              "s.sendall(b'%s\\n'); print(s.makefile().read())" % command)
+    return node(hap).check_output("python3 -c \"%s\"" % script)
+
+
+def server_rows(hap):
+    """`show servers state shards` rows, split into fields (be_id be_name srv_id srv_name ... admin_state)."""
+    return [f for f in (line.split() for line in runtime_api(hap, "show servers state shards").splitlines())
+            if len(f) > 6 and f[1] == "shards"]
 
 
 def stick_table(hap):
-    """Room key to server id from a node's stick table (runtime API on the admin socket)."""
-    script = ("import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock');"
-              "s.sendall(b'show table shards\\n'); print(s.makefile().read())")
-    out = node(hap).check_output("python3 -c \"%s\"" % script)
+    """Room key to server id from a node's stick table."""
+    out = runtime_api(hap, "show table shards")
     return dict((m.group(1), int(m.group(2))) for m in re.finditer(r": key=(\S+) .*?server_id=(\d+)", out))
 
 
 def server_ids(hap):
     """Server id to shard name, from the node's runtime API."""
-    script = ("import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock');"
-              "s.sendall(b'show servers state shards\\n'); print(s.makefile().read())")
-    out = node(hap).check_output("python3 -c \"%s\"" % script)
-    ids = {}
-    for line in out.splitlines():
-        fields = line.split()
-        if len(fields) > 4 and fields[1] == "shards":
-            ids[int(fields[2])] = fields[3]
-    return ids
+    return dict((int(f[2]), f[3]) for f in server_rows(hap))
 
 
-def join_through(hap, room, attempts=3):
-    """An anonymous client through one HAProxy node; returns (client, shard that answered).
-    A connection that times out is tried again: on a loaded test machine the upgrade can be slow."""
-    for attempt in range(1, attempts + 1):
-        try:
-            client = WebSocketClient(address(hap), DOMAIN, path="/xmpp-websocket?room=" + room)
-        except TimeoutError:
-            if attempt == attempts:
-                raise
-            continue
-        client.login_anonymous()
-        return client, client.response_headers.get("x-jitsi-shard")
-    raise AssertionError("unreachable")
+def join_through(hap, room):
+    """An anonymous client through one HAProxy node; returns (client, shard that answered)."""
+    client = WebSocketClient(address(hap), DOMAIN, path="/xmpp-websocket?room=" + room)
+    client.login_anonymous()
+    return client, client.response_headers.get("x-jitsi-shard")
 
 
 def secrets_of(shard):
@@ -202,6 +183,124 @@ def test_relays_between_regions_cross_only_inside_the_tunnel():
     assert counter("cl-jvb-a", "relay_over_underlay") >= before + 3
 
 
+def drained_on(hap):
+    """Shards in admin state DRAIN (srv_admin_state bit 0x08) on one node."""
+    return sorted(f[3] for f in server_rows(hap) if int(f[6]) & 0x08)
+
+
+def set_conferences(shard, count):
+    """The jicofo double's hook: the shard holds `count` conferences (jicofo itself would count them)."""
+    node(SHARDS[shard][0]).check_output(
+        "curl -sf -X POST -d '{\"conferences\": %d}' http://127.0.0.1:8888/test-double/conferences" % count)
+
+
+def test_drained_shard_gets_no_new_room_keeps_its_rooms_and_the_playbook_waits_for_them():
+    """playbooks/drain_shard.yml: out of HAProxy for new rooms on both nodes, wait, report, put back."""
+    placed = {}
+    for i in range(8):  # rooms of its own, so this test does not lean on an earlier one
+        client, shard = join_through("cl-hap1", "before-drain-%d" % i)
+        client.close()
+        placed["before-drain-%d" % i] = shard
+    kept = sorted(r for r, shard in placed.items() if shard == "shard2")
+    assert kept, "8 rooms and none on shard2: %s" % placed
+    assert wait_for(lambda: all(r in stick_table("cl-hap2") for r in kept), timeout=15), "peers did not sync"
+    set_conferences("shard2", 1)
+    cmd, env = playbook_command(DRAIN, "-e", "drain_shards=shard2", "-e", "drain_shard_timeout=240",
+                                "-e", "jicofo_drain_poll_interval=2")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(lambda: all(drained_on(h) == ["shard2"] for h in HAPROXY), timeout=120), \
+            {h: drained_on(h) for h in HAPROXY}
+        for i in range(6):  # new rooms through either node: shard1 only
+            client, shard = join_through(HAPROXY[i % 2], "after-drain-%d" % i)
+            client.close()
+            assert shard == "shard1", "new room after-drain-%d went to %s" % (i, shard)
+        for room in kept:  # rooms already on the drained shard stay there
+            client, shard = join_through("cl-hap2", room)
+            client.close()
+            assert shard == "shard2", room
+        assert proc.poll() is None, "the playbook did not wait for the shard's conference to end"
+        set_conferences("shard2", 0)
+        out, _err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        set_conferences("shard2", 0)
+    assert proc.returncode == 0, out[-3000:]
+    assert "shard shard2 (cl-shard2) is drained: 0 conference(s) left" in out, out[-3000:]
+    _rc, out = run_playbook(DRAIN, "-e", "drain_shards=shard2", "-e", "drain_shard_state=ready")
+    assert all(drained_on(h) == [] for h in HAPROXY)
+    rc, out = run_playbook(DRAIN, "-e", "drain_shards=shard9", check=False)
+    assert rc != 0 and "unknown: shard9" in out, out[-2000:]
+
+
+def main_pids():
+    units = {h: "prosody jicofo" for h, _r in SHARDS.values()}
+    units.update({b: "jitsi-videobridge2" for b in BRIDGES})
+    return {h: node(h).check_output("systemctl show -P MainPID %s" % u).split() for h, u in units.items()}
+
+
+def test_rotating_secrets_restarts_exactly_what_uses_them_one_shard_only():
+    """playbooks/rotate_secrets.yml on shard1: focus password and one bridge's slot password."""
+    slots = json.loads(node("cl-shard1").check_output("cat /var/lib/scalemeet/slots/shard1.json"))["slots"]
+    slot_of = dict((v["bridge"], int(k)) for k, v in slots.items())
+    rotated = "jvb_slot_%02d_password" % slot_of["cl-jvb-a"]
+    before = {shard: secrets_of(shard) for shard in SHARDS}
+    pids = main_pids()
+    rc, out = run_playbook(ROTATE, "-e", "rotate_secrets=focus_password,jvb_slot_99_password", check=False)
+    assert rc != 0 and "jvb_slot_99_password" in out, out[-2000:]  # refused before any change
+    assert {shard: secrets_of(shard) for shard in SHARDS} == before and main_pids() == pids
+
+    run_playbook(ROTATE, "-e", "rotate_secrets=focus_password," + rotated, "-e", "rotate_secrets_shards=shard1")
+    after = {shard: secrets_of(shard) for shard in SHARDS}
+    changed = sorted(k for k in before["shard1"] if after["shard1"][k] != before["shard1"][k])
+    assert changed == sorted(["focus_password", rotated])
+    assert after["shard2"] == before["shard2"]
+    now = main_pids()
+    assert now["cl-shard1"][0] == pids["cl-shard1"][0], "Prosody of shard1 restarted"
+    assert now["cl-shard1"][1] != pids["cl-shard1"][1], "jicofo of shard1 kept its old password"
+    assert now["cl-shard2"] == pids["cl-shard2"], "shard2 was touched"
+    assert now["cl-jvb-a"] != pids["cl-jvb-a"] and now["cl-jvb-b"] == pids["cl-jvb-b"]
+    for shard in SHARDS:  # everyone logged in again with the new passwords
+        bridges = wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 2, timeout=90)
+        assert bridges, "jicofo of %s does not see both bridges: %s" % (shard, jicofo_view(shard))
+
+
+def set_load(bridge, participants, conferences=1):
+    """The bridge double's hook: its stress is participants / 100, as the double computes it."""
+    node(bridge).check_output("curl -sf -X POST -d '{\"conferences\": %d, \"participants\": %d}' "
+                              "http://127.0.0.1:8080/test-double/conferences" % (conferences, participants))
+
+
+def test_autoscale_exports_the_load_then_drains_an_idle_region_and_restarts_it_when_below_minimum():
+    """playbooks/autoscale.yml: the signal on every signaling host, then both directions for real."""
+    set_load("cl-jvb-a", 90)
+    set_load("cl-jvb-b", 0, conferences=0)
+    _rc, out = run_playbook(AUTOSCALE, "-e", "autoscale_apply=false")
+    for host, _region in SHARDS.values():
+        metrics = node(host).check_output("cat %s" % METRICS).splitlines()
+        assert 'scalemeet_bridge_stress{bridge="cl-jvb-a",region="region-a"} 0.9' in metrics
+        assert 'scalemeet_region_bridges{region="region-b",state="active"} 1' in metrics
+        assert 'scalemeet_shard_free_slots{shard="shard1"} 2' in metrics  # 4 slots, 2 bridges
+    assert "limited by 0 stopped bridge(s) with free slots" in out, out[-3000:]  # hot, nothing to start
+    assert all(node(b).service("jitsi-videobridge2").is_running for b in BRIDGES)
+
+    policy = json.dumps({"autoscale_policy": {"min_bridges": 0}, "jvb_drain_poll_interval": 2})
+    run_playbook(AUTOSCALE, "-e", policy)  # region-b idle: its bridge drains and stops
+    assert not node("cl-jvb-b").service("jitsi-videobridge2").is_running
+    assert node("cl-jvb-a").service("jitsi-videobridge2").is_running
+    for shard in SHARDS:
+        assert wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 1, timeout=60)
+
+    run_playbook(AUTOSCALE)  # region-b below min_bridges 1: its stopped bridge starts again
+    assert node("cl-jvb-b").service("jitsi-videobridge2").is_running
+    set_load("cl-jvb-a", 0, conferences=0)
+    for shard in SHARDS:
+        bridges = wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 2
+                           and jicofo_view(s)["bridge_selector"]["bridges"], timeout=90)
+        assert bridges and sorted(b["region"] for b in bridges.values()) == ["region-a", "region-b"]
+
+
 def test_check_mode_on_the_deployed_cluster_changes_nothing():
     """Runs before the Nebula variant: the cluster as Molecule converged it."""
     _rc, out = run_playbook(SITE, "--check")
@@ -211,7 +310,7 @@ def test_check_mode_on_the_deployed_cluster_changes_nothing():
 
 
 def test_nebula_variant_carries_the_relays():
-    """The same cluster converged with Nebula instead (last: it leaves Nebula in place)."""
+    """The same cluster converged with Nebula instead (it leaves Nebula in place)."""
     _rc, out = run_playbook(SITE, "-e", "topology_overlay=nebula", "-e", "overlay_nebula_ca_host=cl-shard1", "--tags", "overlay,jvb")
     for bridge in BRIDGES:
         assert node(bridge).service("nebula@scalemeet").is_running
@@ -227,3 +326,57 @@ def test_nebula_variant_carries_the_relays():
         bridges = wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 2
                            and jicofo_view(s)["bridge_selector"]["bridges"], timeout=90)
         assert bridges and sorted(b["region"] for b in bridges.values()) == ["region-a", "region-b"]
+
+
+def versions(host, *packages):
+    return node(host).check_output("dpkg-query -W -f '${Version} ' %s" % " ".join(packages)).split()
+
+
+def test_rolling_upgrade_keeps_a_bridge_and_a_shard_serving_and_stops_at_the_first_failure():
+    """playbooks/rolling_upgrade.yml to the older stand-in versions (the mechanics of any upgrade)."""
+    target = ["-e", "jvb_package_version=2.3.200-1+standin", "-e", "jicofo_package_version=1.0.1100-1+standin",
+              "-e", "jvb_drain_poll_interval=2", "-e", "jicofo_drain_poll_interval=2"]
+    # A version the repository does not have: the first bridge fails, the run stops there.
+    rc, out = run_playbook(UPGRADE, "-e", "jvb_package_version=9.9.9-1", "--tags", "bridges", check=False)
+    assert rc != 0
+    touched = [b for b in BRIDGES if re.search(r"^%s\s*:.*failed=1" % b, out, re.M)]
+    assert len(touched) == 1, out[-3000:]
+    untouched = [b for b in BRIDGES if b not in touched][0]
+    assert re.search(r"^%s\s*:.*changed=0 .*failed=0" % untouched, out, re.M), "the run went on to %s" % untouched
+    assert versions(untouched, "jitsi-videobridge2") == ["2.3.201-1+standin"]
+    stats = json.loads(node(untouched).check_output("curl -sf http://127.0.0.1:8080/colibri/stats"))
+    assert stats["drain"] is False, "the other bridge was drained"
+
+    seen = {"bridges_draining": 0, "shards_drained": 0, "samples": 0}
+    stop = threading.Event()
+
+    def watch():  # sampled while the upgrade runs: never both bridges or both shards out
+        while not stop.is_set():
+            try:
+                views = [jicofo_view(s)["bridge_selector"]["bridges"].values() for s in SHARDS]
+                draining = max(sum(1 for b in v if b["draining"]) for v in views)
+                drained = len(drained_on("cl-hap1"))
+            except Exception:  # pylint: disable=broad-except  # jicofo restarting: no sample
+                time.sleep(0.5)
+                continue
+            seen["bridges_draining"] = max(seen["bridges_draining"], draining)
+            seen["shards_drained"] = max(seen["shards_drained"], drained)
+            seen["samples"] += 1
+            time.sleep(0.5)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        _rc, out = run_playbook(UPGRADE, *target)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert seen["samples"] > 20 and seen["bridges_draining"] <= 1 and seen["shards_drained"] == 1, seen
+    for bridge in BRIDGES:
+        assert versions(bridge, "jitsi-videobridge2") == ["2.3.200-1+standin"]
+    for host, _region in SHARDS.values():
+        assert versions(host, "jicofo") == ["1.0.1100-1+standin"]
+    assert all(drained_on(h) == [] for h in HAPROXY)
+    for shard in SHARDS:
+        bridges = wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 2
+                           and jicofo_view(s)["bridge_selector"]["bridges"], timeout=90)
+        assert bridges and not any(b["draining"] for b in bridges.values()), bridges

@@ -13,13 +13,12 @@ import threading
 import time
 
 import pytest
-import testinfra
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
-from scenario_helpers import run_playbook  # noqa: E402
+from scenario_helpers import address, node, run_playbook  # noqa: E402
 from tests.haproxy import routing  # noqa: E402
 
 SCENARIO = pathlib.Path(__file__).resolve().parents[1]
@@ -32,14 +31,6 @@ OURS, SEED_PORT = 443, 8443
 ROOMS = routing.room_names(300, seed=1)
 NEW_ROOMS = routing.room_names(600, seed=1)[300:]
 LATE_ROOMS = routing.room_names(800, seed=1)[600:]
-
-
-def node(name):
-    return testinfra.get_host("docker://" + name)
-
-
-def address(name):
-    return node(name).check_output("hostname -I").split()[0]
 
 
 @pytest.fixture(scope="module")
@@ -220,21 +211,27 @@ def test_drained_shard_gets_no_new_room_and_keeps_its_rooms(client, addresses, r
     assert "shard2" not in routing.placement(run(client, addresses, OURS, routing.room_names(900, seed=1)[800:], rounds=1)).values()
 
 
+def shard_states(server, wanted, timeout=30):
+    """{node: state of `server`} once every node reports `wanted`, or at the deadline.
+
+    Each node runs its own health checks, out of step with the other's, so each is waited for.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        states = {n: server_status(n).get(server) for n in NODES}
+        if set(states.values()) == {wanted} or time.monotonic() >= deadline:
+            return states
+        time.sleep(1)
+
+
 def test_shard_with_signaling_down_is_taken_out():
     shard3 = node("hap-shard3")
     shard3.check_output("systemctl stop prosody")
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server_status("hap1").get("shard3") != "DOWN":
-            time.sleep(1)
-        assert server_status("hap1").get("shard3") == "DOWN"
-        assert server_status("hap2").get("shard3") == "DOWN"
+        assert shard_states("shard3", "DOWN") == {n: "DOWN" for n in NODES}
     finally:
         shard3.check_output("systemctl start prosody")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server_status("hap1").get("shard3") != "UP":
-        time.sleep(1)
-    assert server_status("hap1").get("shard3") == "UP"
+    assert shard_states("shard3", "UP") == {n: "UP" for n in NODES}
 
 
 def seed_steps(client, addresses, variants):

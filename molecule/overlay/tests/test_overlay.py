@@ -17,7 +17,6 @@ import tempfile
 import time
 
 import pytest
-import testinfra
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -25,6 +24,7 @@ sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
 from overlay_probe import RELAY_PORT, Capture, Listener, counter, docker_exec, send  # noqa: E402
 from overlay_probe import reaches as reaches_address  # noqa: E402
+from scenario_helpers import node as host  # noqa: E402
 from scenario_helpers import run_playbook  # noqa: E402
 
 # Re-converges during the tests run the overlay play only: common already ran in Molecule's converge.
@@ -38,10 +38,6 @@ BRIDGES = {  # host: (overlay address, WAN address)
 }
 PORTS = {"wireguard": 51820, "nebula": 4242}
 INTERFACES = {"wireguard": "wg-scalemeet", "nebula": "neb-scalemeet"}
-
-
-def host(name):
-    return testinfra.get_host("docker://" + name)
 
 
 def reaches(src, dst):
@@ -100,7 +96,7 @@ BAD_INPUT = [
      "region region-a: overlay_subnet 10.60.0.0/16 overlaps region region-b overlay_subnet 10.60.2.0/24"),
     ({"topology_overlay_address": "10.60.9.9"},
      "overlay_address 10.60.9.9 is outside region region-a overlay_subnet 10.60.1.0/24"),
-    ({"topology_overlay": "ipsec"}, "overlay must be one of: none, wireguard, nebula, got: ipsec"),
+    ({"topology_overlay": "ipsec"}, "overlay must be one of: auto, none, wireguard, nebula, got: ipsec"),
     ({"topology_overlay": "nebula", "topology_overlay_lighthouses": ["ov-jvb-z9"]},
      "lighthouse 'ov-jvb-z9': not a bridge of this inventory"),
 ]

@@ -1,9 +1,12 @@
-"""Helpers for Molecule verify tests: run a playbook against the scenario's hosts."""
+"""Helpers for Molecule verify tests: the scenario's containers, playbooks against them, waiting."""
 
 import json
 import os
 import pathlib
 import subprocess
+import time
+
+import testinfra
 
 PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
 
@@ -32,3 +35,35 @@ def secret_values(host, path):
     """Name to value of the component secrets stored at path on a testinfra host."""
     doc = json.loads(host.check_output("cat %s" % path))
     return dict((name, entry["value"]) for name, entry in doc["secrets"].items())
+
+
+def node(name):
+    """testinfra host for one of the scenario's containers."""
+    return testinfra.get_host("docker://" + name)
+
+
+def address(name, network=None):
+    """A container's address on `network` (its only network when None), from Docker."""
+    out = subprocess.run(["docker", "inspect", "-f", "{{json .NetworkSettings.Networks}}", name],
+                         capture_output=True, text=True, check=True).stdout
+    networks = dict((net, conf["IPAddress"]) for net, conf in json.loads(out).items())
+    if network is None:
+        if len(networks) != 1:
+            raise ValueError("%s is on networks %s: name one" % (name, ", ".join(sorted(networks))))
+        network = next(iter(networks))
+    return networks[network]
+
+
+def wait_for(predicate, timeout=60, poll=1.0):
+    """predicate()'s first true value within timeout seconds, else its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(poll)
+
+
+def jicofo_debug(host):
+    """jicofo's /debug document (bridge selector, conferences) from its private REST port."""
+    return json.loads(host.check_output("curl -sf http://127.0.0.1:8888/debug"))

@@ -10,21 +10,19 @@ import json
 import pathlib
 import subprocess
 import sys
-import time
 
 import pytest
-import testinfra
 from pyhocon import ConfigFactory
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
-from scenario_helpers import playbook_command, run_playbook, secret_values  # noqa: E402
+from scenario_helpers import jicofo_debug, node, playbook_command, run_playbook, secret_values, wait_for  # noqa: E402
 
 SCENARIO = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "playbooks" / "site.yml"
 ADD_JVB4 = SCENARIO / "inventory" / "add-jvb4.yml"
-REMOVE = SCENARIO / "playbooks" / "remove-bridge.yml"
+SCALE = ROOT / "playbooks" / "scale_bridges.yml"
 DOMAIN = "meet.test"
 BRIDGES = ["shard-jvb1", "shard-jvb2", "shard-jvb3"]
 STORE = "/var/lib/scalemeet/secrets/molecule.json"
@@ -70,10 +68,6 @@ JICOFO_KEYS = {
 }
 
 
-def node(name):
-    return testinfra.get_host("docker://" + name)
-
-
 @pytest.fixture(scope="module")
 def signal():
     return node("shard-signal")
@@ -89,17 +83,7 @@ def hocon(host, path):
 
 
 def jicofo_bridges(signal):
-    debug = json.loads(signal.check_output("curl -sf http://127.0.0.1:8888/debug"))
-    return debug["bridge_selector"]["bridges"]
-
-
-def wait_for(predicate, timeout=60, interval=1):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
+    return jicofo_debug(signal)["bridge_selector"]["bridges"]
 
 
 def registry(signal):
@@ -174,11 +158,12 @@ def test_jicofo_sees_exactly_the_three_bridges_with_regions(signal):
 
 
 def test_fourth_bridge_changes_nothing_on_the_signaling_host(signal):
+    """Scale-out with the day-2 playbook: the new bridge takes a free slot, nothing reloads."""
     before = signaling_state(signal)
-    _rc, out = run_playbook(SITE, inventories=[ADD_JVB4])
-    assert "shard-signal               : ok=" in out
-    recap = [line for line in out.splitlines() if line.startswith("shard-signal ")]
-    assert recap and "changed=0" in recap[0], recap
+    _rc, out = run_playbook(SCALE, inventories=[ADD_JVB4])
+    recap = dict((line.split()[0], line) for line in out.splitlines() if " : ok=" in line)
+    assert "changed=0" in recap["shard-signal"] and all("changed=0" in recap[b] for b in BRIDGES), recap
+    assert "changed=0" not in recap["shard-jvb4"], recap
     assert signaling_state(signal) == before  # same PIDs, config and Prosody accounts: no reload
     assert len(wait_for(lambda: len(jicofo_bridges(signal)) == 4 and jicofo_bridges(signal), timeout=60) or {}) == 4
     assert "shard-jvb4" in registry(signal).values()
@@ -191,7 +176,7 @@ def test_draining_shows_in_jicofo_then_the_bridge_is_gone_and_its_slot_free(sign
     # A conference runs on the bridge (the double's test hook stands in for jicofo allocating one).
     jvb4.check_output("curl -sf -X POST -d '{\"conferences\": 1, \"participants\": 3}' "
                       "http://127.0.0.1:8080/test-double/conferences")
-    cmd, env = playbook_command(REMOVE, "-e", "target=shard-jvb4", inventories=[ADD_JVB4])
+    cmd, env = playbook_command(SCALE, "-e", "scale_bridges_remove=shard-jvb4", inventories=[ADD_JVB4])
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         def draining():
@@ -232,6 +217,18 @@ def test_bad_input_fails_before_any_change(signal, tmp_path, inventory, fragment
     assert "topology problem" in out
     recap = [line for line in out.splitlines() if "changed=" in line]
     assert recap and all("changed=0" in line for line in recap), recap
+    assert signaling_state(signal) == before
+
+
+@pytest.mark.parametrize("remove, fragment", [
+    ("shard-signal", "scale_bridges_remove names shard-signal, not in the bridges group"),
+    ("shard-jvb*", "scale_bridges_remove: 'shard-jvb*' is not a host or shard name"),
+], ids=["not-a-bridge", "a-pattern"])
+def test_scale_in_of_what_is_not_a_bridge_fails_before_any_change(signal, remove, fragment):
+    before = signaling_state(signal)
+    rc, out = run_playbook(SCALE, "-e", "scale_bridges_remove=" + remove, check=False)
+    assert rc != 0 and fragment in out, out[-3000:]
+    assert all(node(b).service("jitsi-videobridge2").is_running for b in BRIDGES)
     assert signaling_state(signal) == before
 
 

@@ -5,6 +5,9 @@ the service connection when jicofo.bridge.xmpp-connection-name = Service),
 joins the brewery and tracks every bridge's colibri stats from its presence.
 Serves /about/health, /stats and /debug on jicofo's REST address; /debug
 lists the bridges it sees with region, relay id, stress and drain state.
+/stats has jicofo's top-level "conferences" and "participants" counts, which the
+double does not run itself: POST /test-double/conferences sets them (as the
+bridge double's hook does), so a test can hold a shard busy while it drains.
 """
 
 import asyncio
@@ -22,6 +25,8 @@ class Focus(object):
         self.lock = threading.Lock()
         self.bridges = {}
         self.member = None
+        self.conferences = 0
+        self.participants = 0
 
     def on_presence(self, _room, nick, real_jid, ptype, stats):
         key = real_jid or nick
@@ -64,12 +69,20 @@ class Focus(object):
 
     def r_stats(self, _body):
         bridges = self.snapshot().values()
-        return 200, {"bridge_selector": {
+        with self.lock:
+            counts = {"conferences": self.conferences, "participants": self.participants}
+        return 200, dict(counts, bridge_selector={
             "bridge_count": len(bridges),
             "operational_bridge_count": sum(1 for b in bridges if b["operational"]),
             "in_shutdown_bridge_count": sum(1 for b in bridges if b["graceful_shutdown"]),
             "draining_bridge_count": sum(1 for b in bridges if b["draining"]),
-        }, "test_double": True}
+        }, test_double=True)
+
+    def r_test_conferences(self, body):
+        with self.lock:
+            self.conferences = int(body.get("conferences", self.conferences))
+            self.participants = int(body.get("participants", self.participants))
+        return self.r_stats(None)
 
     def r_debug(self, _body):
         c = self.conf
@@ -103,6 +116,7 @@ class Focus(object):
                 ("GET", "/about/health"): self.r_health,
                 ("GET", "/stats"): self.r_stats,
                 ("GET", "/debug"): self.r_debug,
+                ("POST", "/test-double/conferences"): self.r_test_conferences,
             })
         loop.run_forever()
 

@@ -2,6 +2,7 @@
 
 import os
 import socket
+import struct
 import tempfile
 import threading
 
@@ -147,3 +148,41 @@ def test_reload_tolerates_the_master_socket_going_away_briefly():
         os.unlink(master.path)
         threading.Timer(0.3, FakeMaster, args=([101],), kwargs={"path": master.path}).start()
     assert rt.reload(master.path, trigger, timeout=3, poll=0.05) == [101]
+
+
+class ResettingMaster(FakeMaster):
+    """A master that accepts connections and resets them, as HAProxy 3's does while it re-executes."""
+
+    resets = 0
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _peer = self.sock.accept()
+            except OSError:
+                return
+            if self.resets:
+                self.resets -= 1
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                conn.close()  # linger 0: the client sees ECONNRESET
+                continue
+            line = conn.makefile().readline().strip()
+            conn.sendall(self._answer(line).encode())
+            conn.close()
+
+
+def test_a_reset_connection_is_a_runtime_error_naming_the_command():
+    master = ResettingMaster([100])
+    master.resets = 1
+    with pytest.raises(rt.RuntimeApiError, match="dropped 'show proc'"):
+        rt.workers(master.path)
+
+
+def test_reload_retries_through_connections_reset_by_a_re_executing_master():
+    master = ResettingMaster([100])
+
+    def trigger():
+        master.pids[0] = 101
+        master.resets = 3
+    assert rt.reload(master.path, trigger, timeout=3, poll=0.05) == [101]
+    assert master.resets == 0

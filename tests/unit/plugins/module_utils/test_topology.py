@@ -46,6 +46,22 @@ def test_single_region_needs_no_overlay():
     assert m["bridges"]["b1"]["relay"]["enabled"] is False
 
 
+def test_auto_overlay_is_wireguard_across_regions_and_none_within_one():
+    data = base()
+    del data["overlay"]  # auto is the default
+    m = t.validate(data)
+    assert m["overlay"] == "wireguard"
+    assert m["bridges"]["jvb-us-1"]["relay"]["address"] == "fd00:60:2::11"
+    assert t.validate(dict(data, overlay="auto")) == m
+
+    data["shards"]["shard2"]["region"] = "eu"
+    data["bridges"]["jvb-us-1"]["overlay_address"] = "10.60.1.13"
+    one = t.validate(data)
+    assert one["multi_region"] is False and one["overlay"] == "none"
+    assert one["bridges"]["jvb-us-1"]["relay"]["address"] is None
+    assert one["lighthouses"] == [] and one["overlay_network"] is None
+
+
 def test_bridge_serving_several_shards():
     data = base()
     data["bridges"]["jvb-eu-2"] = {"shards": ["shard1", "shard2"], "region": "eu", "overlay_address": "10.60.1.12"}
@@ -92,10 +108,13 @@ BAD = [
     ([(("bridges", "jvb-eu-2", "relay_id"), "has space")], "bridge jvb-eu-2: relay_id 'has space' must be"),
     ([(("overlay",), "none")], "overlay: bridges are in 2 regions (eu, us) but overlay is none"),
     ([(("bridges", "jvb-us-1", "overlay_address"), KeyError)], "bridge jvb-us-1: overlay_address is missing; relays over wireguard need one in region us"),
+    ([(("overlay",), "auto"), (("bridges", "jvb-us-1", "overlay_address"), KeyError)],
+     "bridge jvb-us-1: overlay_address is missing; relays over wireguard need one in region us "
+     "(overlay auto chose wireguard: bridges are in eu, us)"),
     ([(("regions", "eu", "overlay_subnet"), "10.60.1.1/24")], "region eu: overlay_subnet 10.60.1.1/24 has host bits set"),
     ([(("regions", "eu", "overlay_subnet"), "10.600.1.0/24")], "region eu: overlay_subnet '10.600.1.0/24' is not an IPv4 or IPv6 network"),
     ([(("bridges", "jvb-eu-1", "shard"), KeyError)], "bridge jvb-eu-1: shard is missing"),
-    ([(("overlay",), "ipsec")], "overlay: 'ipsec' is not one of none, wireguard, nebula"),
+    ([(("overlay",), "ipsec")], "overlay: 'ipsec' is not one of auto, none, wireguard, nebula"),
 ]
 
 
