@@ -20,16 +20,17 @@ TEST_SCENARIOS ?= $(filter-out demo,$(SCENARIOS))
 MOLECULE_LANES ?= 2
 
 .PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
-        sanity units molecule standins build collection-check demo demo-down clean clean-containers changelog-lint bench-modules
+        sanity units molecule standins build collection-check demo demo-down clean clean-containers changelog-lint bench-modules \
+        docs ee-context galaxy-importer-venv
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-test: ## Everything from a fresh machine: test bed, lint, sanity, units, collection build, Molecule
-	@tests/run-stages.sh testbed lint sanity units collection-check molecule
+test: ## Everything from a fresh machine: test bed, lint, sanity, units, docs, collection build, Molecule
+	@tests/run-stages.sh testbed lint sanity units docs collection-check molecule
 
 testbed: ## Docker engine, base images, test venv, stand-in apt repo (idempotent; images and venv side by side)
-	@$(MAKE) --no-print-directory -j4 images standins collection-link
+	@$(MAKE) --no-print-directory -j4 images standins collection-link galaxy-importer-venv
 
 engine: ## Install docker.io/mmdebstrap when missing and make sure dockerd answers
 	@tests/testbed/engine.sh
@@ -71,8 +72,21 @@ build: venv ## Build the collection tarball into build/
 	@mkdir -p build
 	ansible-galaxy collection build --force --output-path build .
 
-collection-check: build ## Install the built tarball into an empty path and use a role by FQCN
-	@tests/collection/install-check.sh build/scalemeet-jitsi-$$(awk '/^version:/{print $$2}' galaxy.yml).tar.gz
+TARBALL = build/scalemeet-jitsi-$$(awk '/^version:/{print $$2}' galaxy.yml).tar.gz
+
+collection-check: build ## The tarball: installs and runs by FQCN, Galaxy's importer passes it, the AWX execution environment builds from it
+	@tests/collection/install-check.sh $(TARBALL)
+	@tests/collection/ee-check.sh $(TARBALL)
+	@tests/collection/galaxy-importer.sh $(TARBALL)
+
+galaxy-importer-venv: ## galaxy-importer in its own virtualenv (it pins its own ansible-lint)
+	@tests/collection/galaxy-importer.sh --prepare
+
+ee-context: build ## Build context of the AWX execution environment (execution-environment.yml) in build/ee-context
+	@tests/collection/ee-check.sh $(TARBALL)
+
+docs: venv collection-link ## Lint every plugin and role doc, write the reference (antsibull-docs) to build/docs, check the release changelog
+	@tests/docs/check.sh
 
 molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode, verify), MOLECULE_LANES at a time
 	@python tests/molecule/lanes.py --lanes $(MOLECULE_LANES) $(TEST_SCENARIOS)

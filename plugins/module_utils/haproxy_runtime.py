@@ -56,7 +56,7 @@ def command(path, line, timeout=5.0):
 def server_states(path, backend):
     """{server name: {"id", "admin_state", "op_state"}} from `show servers state <backend>`."""
     text = command(path, "show servers state %s" % backend)
-    lines = [l for l in text.splitlines() if l.strip()]
+    lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].strip().isdigit():
         raise RuntimeApiError("HAProxy did not list backend %s: %s" % (backend, text.strip() or "(empty answer)"))
     header = None

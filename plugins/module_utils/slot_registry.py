@@ -45,6 +45,17 @@ class SlotRegistryCorrupt(StateFileCorrupt, SlotError):
     """The registry exists but cannot be trusted; it is never regenerated."""
 
 
+def slot_number(value):
+    """A slot number (1-based) from what a playbook passed; SlotSpecError names a bad value."""
+    try:
+        slot = int(value)
+    except (TypeError, ValueError):
+        raise SlotSpecError("bridge slot %r is not a number" % (value,))
+    if slot < 1:
+        raise SlotSpecError("bridge slot %r must be 1 or more" % (value,))
+    return slot
+
+
 def account_name(slot):
     """XMPP account (and brewery nickname) of a slot: jvb-01, ..., jvb-99, jvb-100."""
     return "jvb-%02d" % slot

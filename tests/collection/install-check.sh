@@ -16,7 +16,7 @@ for f in MANIFEST.json FILES.json roles/common/tasks/main.yml meta/runtime.yml; 
   [ -e "$installed/$f" ] || { echo "installed collection lacks $f" >&2; exit 1; }
 done
 # test bed and CI files stay out of the artifact
-for f in .venv .ci tests/output; do
+for f in .venv .ci tests/output molecule awx; do
   [ ! -e "$installed/$f" ] || { echo "installed collection contains $f (build_ignore)" >&2; exit 1; }
 done
 

@@ -25,10 +25,10 @@ command -v gpg >/dev/null 2>&1 || missing+=(gpg)
 command -v nebula-cert >/dev/null 2>&1 || missing+=(nebula)
 if [ "${#missing[@]}" -gt 0 ]; then
   log "installing ${missing[*]} from Debian's archive"
-  if ! apt-get update -qq; then
+  if ! apt-get -o DPkg::Lock::Timeout=300 update -qq; then
     die "apt-get update failed: Debian's archive is not reachable from this machine (check network and /etc/apt/sources.list*)"
   fi
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -qq "${missing[@]}" >/dev/null \
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null \
     || die "apt-get install ${missing[*]} failed"
 fi
 

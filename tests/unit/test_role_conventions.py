@@ -64,3 +64,15 @@ def test_every_variable_is_documented(role):
     assert doc.exists(), "docs/roles/%s.md is missing (tests/tools/role_vars_table.py writes the table)" % role
     text = doc.read_text(encoding="utf-8")
     assert [name for name in _spec(role) if "`%s`" % name not in text] == []
+
+
+@pytest.mark.parametrize("role", sorted(p.name for p in (ROOT / "roles").iterdir() if p.is_dir()))
+def test_readme_is_written_from_the_argument_specs(role):
+    """Galaxy shows each role's README: it must say what the specs say (tests/tools/role_readme.py)."""
+    import importlib.util  # pylint: disable=import-outside-toplevel
+    spec = importlib.util.spec_from_file_location("role_readme", ROOT / "tests" / "tools" / "role_readme.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    readme = ROOT / "roles" / role / "README.md"
+    assert readme.exists() and readme.read_text(encoding="utf-8") == tool.readme(role), \
+        "roles/%s/README.md is stale: run python tests/tools/role_readme.py %s" % (role, role)

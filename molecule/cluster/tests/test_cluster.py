@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
 from overlay_probe import RELAY_PORT, Capture, counter, send  # noqa: E402
-from scenario_helpers import address, jicofo_debug, node, playbook_command, run_playbook, secret_values, wait_for  # noqa: E402
+from awx_job import run_job  # noqa: E402
+from scenario_helpers import address, jicofo_debug, node, playbook_command, secret_values, wait_for  # noqa: E402
 from tests.xmpp.anonymous import WebSocketClient, XmppError  # noqa: E402
 from tests.xmpp.c2s import Account  # noqa: E402
 
@@ -228,10 +229,10 @@ def test_drained_shard_gets_no_new_room_keeps_its_rooms_and_the_playbook_waits_f
         set_conferences("shard2", 0)
     assert proc.returncode == 0, out[-3000:]
     assert "shard shard2 (cl-shard2) is drained: 0 conference(s) left" in out, out[-3000:]
-    _rc, out = run_playbook(DRAIN, "-e", "drain_shards=shard2", "-e", "drain_shard_state=ready")
+    run_job(DRAIN, {"drain_shards": "shard2", "drain_shard_state": "ready"})
     assert all(drained_on(h) == [] for h in HAPROXY)
-    rc, out = run_playbook(DRAIN, "-e", "drain_shards=shard9", check=False)
-    assert rc != 0 and "unknown: shard9" in out, out[-2000:]
+    job = run_job(DRAIN, {"drain_shards": "shard9"}, check=False)
+    assert job.rc != 0 and "unknown: shard9" in job.output, job.output[-2000:]
 
 
 def main_pids():
@@ -247,11 +248,11 @@ def test_rotating_secrets_restarts_exactly_what_uses_them_one_shard_only():
     rotated = "jvb_slot_%02d_password" % slot_of["cl-jvb-a"]
     before = {shard: secrets_of(shard) for shard in SHARDS}
     pids = main_pids()
-    rc, out = run_playbook(ROTATE, "-e", "rotate_secrets=focus_password,jvb_slot_99_password", check=False)
-    assert rc != 0 and "jvb_slot_99_password" in out, out[-2000:]  # refused before any change
+    job = run_job(ROTATE, {"rotate_secrets": "focus_password,jvb_slot_99_password"}, check=False)
+    assert job.rc != 0 and "jvb_slot_99_password" in job.output, job.output[-2000:]  # refused before any change
     assert {shard: secrets_of(shard) for shard in SHARDS} == before and main_pids() == pids
 
-    run_playbook(ROTATE, "-e", "rotate_secrets=focus_password," + rotated, "-e", "rotate_secrets_shards=shard1")
+    run_job(ROTATE, {"rotate_secrets": "focus_password " + rotated, "rotate_secrets_shards": "shard1"})
     after = {shard: secrets_of(shard) for shard in SHARDS}
     changed = sorted(k for k in before["shard1"] if after["shard1"][k] != before["shard1"][k])
     assert changed == sorted(["focus_password", rotated])
@@ -276,7 +277,7 @@ def test_autoscale_exports_the_load_then_drains_an_idle_region_and_restarts_it_w
     """playbooks/autoscale.yml: the signal on every signaling host, then both directions for real."""
     set_load("cl-jvb-a", 90)
     set_load("cl-jvb-b", 0, conferences=0)
-    _rc, out = run_playbook(AUTOSCALE, "-e", "autoscale_apply=false")
+    out = run_job(AUTOSCALE, {"autoscale_apply": "false"}).output
     for host, _region in SHARDS.values():
         metrics = node(host).check_output("cat %s" % METRICS).splitlines()
         assert 'scalemeet_bridge_stress{bridge="cl-jvb-a",region="region-a"} 0.9' in metrics
@@ -285,14 +286,14 @@ def test_autoscale_exports_the_load_then_drains_an_idle_region_and_restarts_it_w
     assert "limited by 0 stopped bridge(s) with free slots" in out, out[-3000:]  # hot, nothing to start
     assert all(node(b).service("jitsi-videobridge2").is_running for b in BRIDGES)
 
-    policy = json.dumps({"autoscale_policy": {"min_bridges": 0}, "jvb_drain_poll_interval": 2})
-    run_playbook(AUTOSCALE, "-e", policy)  # region-b idle: its bridge drains and stops
+    # region-b idle: its bridge drains and stops
+    run_job(AUTOSCALE, extravars={"autoscale_policy": {"min_bridges": 0}, "jvb_drain_poll_interval": 2})
     assert not node("cl-jvb-b").service("jitsi-videobridge2").is_running
     assert node("cl-jvb-a").service("jitsi-videobridge2").is_running
     for shard in SHARDS:
         assert wait_for(lambda s=shard: len(jicofo_view(s)["bridge_selector"]["bridges"]) == 1, timeout=60)
 
-    run_playbook(AUTOSCALE)  # region-b below min_bridges 1: its stopped bridge starts again
+    run_job(AUTOSCALE)  # region-b below min_bridges 1: its stopped bridge starts again
     assert node("cl-jvb-b").service("jitsi-videobridge2").is_running
     set_load("cl-jvb-a", 0, conferences=0)
     for shard in SHARDS:
@@ -303,7 +304,7 @@ def test_autoscale_exports_the_load_then_drains_an_idle_region_and_restarts_it_w
 
 def test_check_mode_on_the_deployed_cluster_changes_nothing():
     """Runs before the Nebula variant: the cluster as Molecule converged it."""
-    _rc, out = run_playbook(SITE, "--check")
+    out = run_job(SITE, check_mode=True).output
     changed = dict((m.group(1), int(m.group(2))) for m in re.finditer(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)", out, re.M))
     assert set(changed) == {"cl-hap1", "cl-hap2", "cl-shard1", "cl-shard2", "cl-jvb-a", "cl-jvb-b"}
     assert set(changed.values()) == {0}, out
@@ -311,7 +312,7 @@ def test_check_mode_on_the_deployed_cluster_changes_nothing():
 
 def test_nebula_variant_carries_the_relays():
     """The same cluster converged with Nebula instead (it leaves Nebula in place)."""
-    _rc, out = run_playbook(SITE, "-e", "topology_overlay=nebula", "-e", "overlay_nebula_ca_host=cl-shard1", "--tags", "overlay,jvb")
+    out = run_job(SITE, extravars={"topology_overlay": "nebula", "overlay_nebula_ca_host": "cl-shard1"}, tags="overlay,jvb").output
     for bridge in BRIDGES:
         assert node(bridge).service("nebula@scalemeet").is_running
         assert not node(bridge).service("wg-quick@wg-scalemeet").is_running
@@ -334,10 +335,12 @@ def versions(host, *packages):
 
 def test_rolling_upgrade_keeps_a_bridge_and_a_shard_serving_and_stops_at_the_first_failure():
     """playbooks/rolling_upgrade.yml to the older stand-in versions (the mechanics of any upgrade)."""
-    target = ["-e", "jvb_package_version=2.3.200-1+standin", "-e", "jicofo_package_version=1.0.1100-1+standin",
-              "-e", "jvb_drain_poll_interval=2", "-e", "jicofo_drain_poll_interval=2"]
+    target = {"upgrade_jvb_version": "2.3.200-1+standin", "upgrade_jicofo_version": "1.0.1100-1+standin",
+              "upgrade_web_version": ""}  # empty: keeps the inventory's pin
+    settings = {"jvb_drain_poll_interval": 2, "jicofo_drain_poll_interval": 2}
     # A version the repository does not have: the first bridge fails, the run stops there.
-    rc, out = run_playbook(UPGRADE, "-e", "jvb_package_version=9.9.9-1", "--tags", "bridges", check=False)
+    job = run_job(UPGRADE, {"upgrade_jvb_version": "9.9.9-1"}, tags="bridges", check=False)
+    rc, out = job.rc, job.output
     assert rc != 0
     touched = [b for b in BRIDGES if re.search(r"^%s\s*:.*failed=1" % b, out, re.M)]
     assert len(touched) == 1, out[-3000:]
@@ -366,7 +369,7 @@ def test_rolling_upgrade_keeps_a_bridge_and_a_shard_serving_and_stops_at_the_fir
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
-        _rc, out = run_playbook(UPGRADE, *target)
+        out = run_job(UPGRADE, target, extravars=settings).output
     finally:
         stop.set()
         watcher.join(timeout=30)

@@ -18,6 +18,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
+from awx_job import run_job  # noqa: E402
 from scenario_helpers import address, node, run_playbook  # noqa: E402
 from tests.haproxy import routing  # noqa: E402
 
@@ -176,7 +177,7 @@ def test_fourth_shard_moves_no_room_and_reload_is_hitless(client, addresses, rep
     t = threading.Thread(target=hammer)
     t.start()
     try:
-        run_playbook(SITE, inventories=[ADD_SHARD4])
+        run_job(SITE, inventories=[ADD_SHARD4])
     finally:
         stop.set()
         t.join()
@@ -192,8 +193,7 @@ def test_fourth_shard_moves_no_room_and_reload_is_hitless(client, addresses, rep
 
 def test_drained_shard_gets_no_new_room_and_keeps_its_rooms(client, addresses, report):
     before = routing.placement(run(client, addresses, OURS, ROOMS + NEW_ROOMS, rounds=1))
-    run_playbook(SITE, "--tags", "haproxy", "-e", json.dumps({"haproxy_drained_shards": ["shard2"]}),
-                 inventories=[ADD_SHARD4])
+    run_job(SITE, extravars={"haproxy_drained_shards": ["shard2"]}, tags="haproxy", inventories=[ADD_SHARD4])
     for n in NODES:
         state = runtime(n, "/run/haproxy/admin.sock", "show servers state shards")
         assert any(l.split()[3] == "shard2" and int(l.split()[6]) & 0x08 for l in state.splitlines()
@@ -297,7 +297,8 @@ def config_sums():
 ], ids=["no-shards", "bad-address", "duplicate-names", "port-out-of-range", "unknown-drained"])
 def test_bad_input_fails_before_any_change(extra, fragment):
     before = config_sums()
-    rc, out = run_playbook(SITE, "--tags", "haproxy", "-e", json.dumps(extra), check=False)
+    job = run_job(SITE, extravars=extra, tags="haproxy", check=False)
+    rc, out = job.rc, job.output
     assert rc != 0
     assert fragment in out, out[-3000:]
     recap = [line for line in out.splitlines() if "changed=" in line]
@@ -310,7 +311,8 @@ def test_nodes_of_different_haproxy_releases_are_refused(tmp_path):
     extra = tmp_path / "mixed.yml"
     extra.write_text(json.dumps({"haproxy": {"hosts": {"hap-shard4": {}}}}))
     before = config_sums()
-    rc, out = run_playbook(SITE, "--tags", "haproxy", inventories=[extra], check=False)
+    job = run_job(SITE, tags="haproxy", inventories=[extra], check=False)
+    rc, out = job.rc, job.output
     assert rc != 0
     assert "HAProxy nodes run different releases (hap-shard4 2.6, hap1 3.0, hap2 3.0)" in out, out[-3000:]
     assert config_sums() == before

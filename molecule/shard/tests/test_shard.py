@@ -17,7 +17,8 @@ from pyhocon import ConfigFactory
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 # pylint: disable=wrong-import-position
-from scenario_helpers import jicofo_debug, node, playbook_command, run_playbook, secret_values, wait_for  # noqa: E402
+from awx_job import run_job  # noqa: E402
+from scenario_helpers import jicofo_debug, node, playbook_command, secret_values, wait_for  # noqa: E402
 
 SCENARIO = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "playbooks" / "site.yml"
@@ -157,16 +158,32 @@ def test_jicofo_sees_exactly_the_three_bridges_with_regions(signal):
     assert signal.run("curl -sf http://127.0.0.1:8888/about/health").rc == 0
 
 
+def remembered_state(signal):
+    """What the playbooks must remember between jobs: the shard's secrets and slots, and each bridge's copy."""
+    state = {"store": secret_values(signal, STORE), "slots": registry(signal)}
+    for bridge in BRIDGES + ["shard-jvb4"]:
+        state[bridge] = node(bridge).check_output("sha256sum /etc/jitsi/videobridge/jvb.conf")
+    return state
+
+
 def test_fourth_bridge_changes_nothing_on_the_signaling_host(signal):
-    """Scale-out with the day-2 playbook: the new bridge takes a free slot, nothing reloads."""
+    """Scale-out with the day-2 playbook, as two AWX jobs: each in a new private data directory
+    (a new container in AWX), so what the second job knows can only come from the hosts."""
     before = signaling_state(signal)
-    _rc, out = run_playbook(SCALE, inventories=[ADD_JVB4])
-    recap = dict((line.split()[0], line) for line in out.splitlines() if " : ok=" in line)
+    first = run_job(SCALE, inventories=[ADD_JVB4])
+    recap = first.recap()
     assert "changed=0" in recap["shard-signal"] and all("changed=0" in recap[b] for b in BRIDGES), recap
     assert "changed=0" not in recap["shard-jvb4"], recap
     assert signaling_state(signal) == before  # same PIDs, config and Prosody accounts: no reload
     assert len(wait_for(lambda: len(jicofo_bridges(signal)) == 4 and jicofo_bridges(signal), timeout=60) or {}) == 4
     assert "shard-jvb4" in registry(signal).values()
+    remembered = remembered_state(signal)
+
+    second = run_job(SCALE, inventories=[ADD_JVB4])
+    assert second.private_data_dir != first.private_data_dir and not first.private_data_dir.exists()
+    assert all("changed=0" in line for line in second.recap().values()), second.recap()
+    assert remembered_state(signal) == remembered  # same secrets, same slots, same bridge configs
+    assert signaling_state(signal) == before
 
 
 def test_draining_shows_in_jicofo_then_the_bridge_is_gone_and_its_slot_free(signal):
@@ -211,7 +228,8 @@ def test_bad_input_fails_before_any_change(signal, tmp_path, inventory, fragment
     extra = tmp_path / "bad.yml"
     extra.write_text(json.dumps(inventory))
     before = signaling_state(signal)
-    rc, out = run_playbook(SITE, inventories=[extra], check=False)
+    job = run_job(SITE, inventories=[extra], check=False)
+    rc, out = job.rc, job.output
     assert rc != 0
     assert fragment in out, out[-3000:]
     assert "topology problem" in out
@@ -226,7 +244,8 @@ def test_bad_input_fails_before_any_change(signal, tmp_path, inventory, fragment
 ], ids=["not-a-bridge", "a-pattern"])
 def test_scale_in_of_what_is_not_a_bridge_fails_before_any_change(signal, remove, fragment):
     before = signaling_state(signal)
-    rc, out = run_playbook(SCALE, "-e", "scale_bridges_remove=" + remove, check=False)
+    job = run_job(SCALE, {"scale_bridges_remove": remove}, check=False)
+    rc, out = job.rc, job.output
     assert rc != 0 and fragment in out, out[-3000:]
     assert all(node(b).service("jitsi-videobridge2").is_running for b in BRIDGES)
     assert signaling_state(signal) == before
@@ -234,7 +253,7 @@ def test_scale_in_of_what_is_not_a_bridge_fails_before_any_change(signal, remove
 
 def test_bridges_on_a_separate_port_through_jicofo_service_connection(signal):
     """meet.jit.si's layout: bridges on 6222 (firewallable to bridge hosts), jicofo's Service connection."""
-    run_playbook(SITE, "-e", json.dumps({"prosody_bridge_c2s_port": 6222}))
+    run_job(SITE, extravars={"prosody_bridge_c2s_port": 6222})
     assert signal.socket("tcp://0.0.0.0:6222").is_listening
     conf = hocon(signal, "/etc/jitsi/jicofo/jicofo.conf")
     assert conf.get("jicofo.bridge.xmpp-connection-name") == "Service"
