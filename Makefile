@@ -21,7 +21,7 @@ MOLECULE_LANES ?= 2
 
 .PHONY: help test testbed engine images venv collection-link lint yamllint ansible-lint \
         sanity units molecule standins build collection-check demo demo-down clean clean-containers changelog-lint bench-modules \
-        docs ee-context galaxy-importer-venv
+        docs ee-context galaxy-importer-venv bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ molecule: testbed ## Every Molecule scenario (converge, idempotence, check mode,
 
 bench-modules: venv collection-link ## Module benchmarks: topology validation, slot registrations, secrets
 	python tests/bench/bench_modules.py
+
+bench: testbed ## Every benchmark on the cluster scenario's containers: JSON, Markdown, plots in docs/performance/
+	python tests/bench/run.py
 
 demo: testbed ## Deploy the demo into local containers and print what runs where
 	@tests/demo/up.sh

@@ -1,0 +1,94 @@
+"""The benchmark helpers that turn measurements into numbers and reports (tests/bench)."""
+
+import json
+import pathlib
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+# pylint: disable=wrong-import-position
+import bench_ansible  # noqa: E402
+import report  # noqa: E402
+import stats  # noqa: E402
+
+PROFILE_ROLES = """
+PLAY RECAP *********************************************************************
+cl-hap1                    : ok=39   changed=0    unreachable=0    failed=0    skipped=12
+cl-shard1                  : ok=79   changed=2    unreachable=0    failed=0    skipped=30
+
+Thursday 26 November 2026  22:09:30 +0000 (0:00:00.070)       0:01:15.141 *****
+===============================================================================
+scalemeet.jitsi.prosody ------------------------------------------------ 12.34s
+gather_facts ------------------------------------------------------------ 6.10s
+scalemeet.jitsi.jitsi_repo ---------------------------------------------- 2.00s
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+total ------------------------------------------------------------------ 20.44s
+"""
+
+
+@pytest.mark.parametrize("p, expected", [(0, 1.0), (50, 2.5), (100, 4.0), (99, 3.97), (25, 1.75)])
+def test_percentiles_interpolate_between_ranks(p, expected):
+    assert stats.percentile([4, 1, 3, 2], p) == pytest.approx(expected)
+
+
+def test_percentile_refuses_nonsense():
+    with pytest.raises(ValueError):
+        stats.percentile([], 50)
+    with pytest.raises(ValueError):
+        stats.percentile([1], 101)
+
+
+def test_summary_scales_seconds_to_milliseconds():
+    s = stats.summary([0.001, 0.002, 0.003], 1000.0)
+    assert (s["count"], s["p50"], s["max"]) == (3, pytest.approx(2.0), pytest.approx(3.0))
+
+
+def test_profile_roles_and_recap_are_read():
+    assert bench_ansible.role_times(PROFILE_ROLES) == {
+        "scalemeet.jitsi.prosody": 12.34, "gather_facts": 6.10, "scalemeet.jitsi.jitsi_repo": 2.00}
+    assert bench_ansible.changed_hosts(PROFILE_ROLES) == ["cl-shard1"]
+
+
+def test_inventory_hosts_found_in_nested_groups(tmp_path):
+    inv = tmp_path / "inv.yml"
+    inv.write_text("all:\n  hosts: {a: {}}\n  children:\n    g1:\n      hosts: {b: {}}\n      children:\n        g2: {hosts: {c: {}, a: {}}}\n")
+    assert bench_ansible.inventory_hosts(inv) == ["a", "b", "c"]
+
+
+def test_report_writes_json_markdown_plots_and_docs(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "machine", lambda: {"cpus": 2, "kernel": "k", "ansible_core": "2.19", "docker": "28"})
+    results = [
+        {"name": "ansible run cost", "setup_floor_s": {"best": 4.0, "runs": [4.0, 4.5]}, "noop_site_s": {"best": 10.0},
+         "ratio_noop_to_floor": 2.5, "role_s": {"scalemeet.jitsi.prosody": 3.0, "gather_facts": 1.0}},
+        {"name": "HAProxy", "small_table": {"direct_ms": {"p50": 1.0, "p99": 2.0}, "haproxy_ms": {"p50": 1.2, "p99": 2.5}},
+         "table_200k": {"direct_ms": {"p50": 1.0, "p99": 2.0}, "haproxy_ms": {"p50": 1.3, "p99": 2.6}}},
+    ]
+    docs = tmp_path / "performance.md"
+    docs.write_text("# Performance\n\nHow to rerun: make bench.\n\n<!-- results -->\nold numbers\n")
+    written = report.write(results, tmp_path / "out", docs)
+    assert written["plots"] == ["run_cost_per_role.png", "haproxy_latency.png"]
+    for name in written["plots"]:
+        assert (tmp_path / "out" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["results"][0]["ratio_noop_to_floor"] == 2.5
+    md = (tmp_path / "out" / "results.md").read_text()
+    assert "| ratio_noop_to_floor | 2.500 |" in md and "| setup_floor_s.runs | 4.000, 4.500 |" in md
+    text = docs.read_text()
+    assert text.startswith("# Performance\n\nHow to rerun: make bench.") and "old numbers" not in text
+    assert "## Latest results" in text and "### HAProxy" in text and "](out/haproxy_latency.png)" in text
+
+
+def test_a_step_breaks_on_errors_or_slow_joins():
+    sys.path.insert(0, str(ROOT))
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    fine = {"error_rate": 0.005, "join_ms": {"p99": 1500.0}}
+    assert bench_signaling.broken(fine) is None
+    assert bench_signaling.broken({"error_rate": 0.02, "join_ms": {"p99": 100.0}}) == "errors 2.0 % > 1 %"
+    assert bench_signaling.broken({"error_rate": 0.0, "join_ms": {"p99": 2500.0}}) == "join p99 2500 ms > 2000 ms"
+    assert bench_signaling.broken({"error_rate": 1.0, "join_ms": None}) == "errors 100.0 % > 1 %"
+
+
+def test_lists_of_results_flatten_by_index():
+    rows = report.flatten({"steps": [{"sessions": 250, "join_ms": {"p99": 1.5}}, {"sessions": 500}], "errors": {}})
+    assert rows == [("steps[0].sessions", 250), ("steps[0].join_ms.p99", 1.5), ("steps[1].sessions", 500)]
