@@ -79,7 +79,8 @@ collection-check: build ## The tarball: installs and runs by FQCN, Galaxy's impo
 	@tests/collection/ee-check.sh $(TARBALL)
 	@tests/collection/galaxy-importer.sh $(TARBALL)
 
-galaxy-importer-venv: ## galaxy-importer in its own virtualenv (it pins its own ansible-lint)
+# After venv: that is what makes sure python3 can build a virtualenv (python3-venv) on a fresh machine.
+galaxy-importer-venv: venv ## galaxy-importer in its own virtualenv (it pins its own ansible-lint)
 	@tests/collection/galaxy-importer.sh --prepare
 
 ee-context: build ## Build context of the AWX execution environment (execution-environment.yml) in build/ee-context

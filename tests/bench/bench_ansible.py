@@ -3,7 +3,10 @@
 - first converge: `molecule converge` on containers just created (the caller times it);
 - floor: `ansible all -m setup`, facts alone, the least any playbook touching these hosts costs;
 - no-op re-run: the scenario's converge playbook (site.yml) again, nothing to change;
-- per role: ansible.posix.profile_roles over the no-op re-run.
+- per role: ansible.posix.profile_roles over the no-op re-run;
+- one task: `ansible all -m command -a /bin/true`, the cost of one remote step on every host,
+  and how many host-tasks the no-op ran (its recap's ok): together they say how much of the
+  re-run is Ansible's cost per task, which only fewer tasks lower.
 
 The ratio no-op / floor is the number to watch (target: at most 3). Both use the ansible.cfg
 Molecule wrote for the scenario (forks, pipelining, docker connection), so they differ only in
@@ -72,6 +75,11 @@ def inventory_hosts(path):
     return sorted(hosts)
 
 
+def host_tasks(output):
+    """Tasks the run carried out on hosts (ok + changed in its recap; skipped ones cost little)."""
+    return sum(int(m.group("ok")) for m in map(RECAP_LINE.match, output.splitlines()) if m)
+
+
 def changed_hosts(output):
     return sorted(m.group("host") for m in map(RECAP_LINE.match, output.splitlines()) if m and int(m.group("changed")))
 
@@ -80,14 +88,18 @@ def run(scenario="cluster", repeat=3):
     ephemeral = ephemeral_directory(scenario)
     inventory = str(ephemeral / "inventory")
     converge = str(ROOT / "molecule" / scenario / "converge.yml")
-    floor, noop, roles, changed = [], [], [], []
+    floor, one_task, noop, roles, changed, tasks = [], [], [], [], [], []
     for _run in range(repeat):
         seconds, _out = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.setup"], ansible_env(ephemeral, ""))
         floor.append(seconds)
+        seconds, _out = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.command", "-a", "/bin/true"],
+                              ansible_env(ephemeral, ""))
+        one_task.append(seconds)
         seconds, out = timed(["ansible-playbook", "-i", inventory, converge], ansible_env(ephemeral, "ansible.posix.profile_roles"))
         noop.append(seconds)
         roles.append(role_times(out))
         changed += changed_hosts(out)
+        tasks.append(host_tasks(out))
     best_roles = dict((role, min(r.get(role, 0.0) for r in roles)) for role in roles[0])
     return {
         "name": "ansible run cost (%s scenario)" % scenario,
@@ -96,6 +108,9 @@ def run(scenario="cluster", repeat=3):
         "noop_site_s": {"best": min(noop), "runs": noop},
         "ratio_noop_to_floor": min(noop) / min(floor),
         "target_ratio": 3.0,
+        "one_task_all_hosts_s": {"best": min(one_task), "runs": one_task},
+        "noop_host_tasks": max(tasks),
+        "noop_in_one_task_runs": min(noop) / min(one_task),
         "noop_changed_hosts": sorted(set(changed)),
         "role_s": dict(sorted(best_roles.items(), key=lambda kv: -kv[1])),
     }

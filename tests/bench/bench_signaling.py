@@ -7,28 +7,33 @@ Rooms are created first by the shard's focus account, as jicofo would (only focu
 a room). Sessions stay connected until the step ends, so a step of N sessions holds N
 participants at once. The clients run on this machine and share its CPUs with the containers.
 
-A step reports join latency (connect to own presence), errors, whether every room stayed on
-one shard, and Prosody's CPU and memory on each shard. `run` raises the count step by step
+Participants arrive at a fixed rate (open loop, tests/bench/ws_sessions.py on one asyncio loop)
+and stay, so what grows from step to step is the number held at once. A step reports join
+latency (connect to own presence), errors by kind (a refused upgrade by its HTTP status),
+whether every room stayed on one shard, Prosody's CPU and memory on each shard, and the CPU of
+every container, of the load generator and of the whole machine, with a verdict on what bound
+the step (the CPUs of this machine, one process, or neither). `run` raises the count step by step
 until errors pass 1 % or join p99 passes 2 s (the break point), or the steps run out; every
 step is bounded in sessions and time and stops by itself.
 """
 
-import concurrent.futures
+import asyncio
 import json
 import pathlib
+import resource
 import subprocess
 import sys
-import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 # pylint: disable=wrong-import-position
-from containers import container_address  # noqa: E402
+import bench_haproxy  # noqa: E402
+from containers import container_address, container_cpu_seconds, machine_busy_seconds  # noqa: E402
 from stats import summary  # noqa: E402
-from tests.xmpp.anonymous import WebSocketClient  # noqa: E402
 from tests.xmpp.c2s import Account  # noqa: E402
+from ws_sessions import Participant, allow_many_sockets, arrive, leave  # noqa: E402
 
 PROSODY_USAGE = ("pid=$(systemctl show -P MainPID prosody); "
                  "awk '{print $14 + $15}' /proc/$pid/stat; awk '/VmRSS/{print $2}' /proc/$pid/status; getconf CLK_TCK")
@@ -56,31 +61,67 @@ class Cluster:
         self.domain = domain
         self.conference = "conference." + domain
         self.store = store
+        self.containers = list(haproxy) + list(shards.values())
 
 
-def session(cluster, hap, room, nick, deadline):
-    """One participant: (client, shard, join seconds) or raises."""
-    start = time.monotonic()
-    client = WebSocketClient(hap, cluster.domain, path="/xmpp-websocket?room=" + room)
-    try:
-        client.login_anonymous()
-        client.join("%s@%s" % (room, cluster.conference), nick)
-    except Exception:
-        client.close()
-        raise
-    if time.monotonic() > deadline:
-        client.close()
-        raise TimeoutError("step deadline passed")
-    return client, client.response_headers.get("x-jitsi-shard"), time.monotonic() - start
+def error_kind(exc):
+    """What failed, precise enough to act on: a refused websocket upgrade names its HTTP status."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return type(exc).__name__ + (" HTTP %d" % status if status else "")
+
+
+class CpuMeter:
+    """CPU used between start() and stop(): this generator process, each container, the whole machine.
+
+    Percent of one CPU; the machine's capacity is 100 x its CPUs. When the machine is near its
+    capacity, a step measures this test bed, not the servers (everything shares the same CPUs)."""
+
+    def __init__(self, containers):
+        self.containers = containers
+
+    @staticmethod
+    def _generator():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def _sample(self):
+        busy, cpus = machine_busy_seconds()
+        return time.monotonic(), self._generator(), busy, cpus, dict((c, container_cpu_seconds(c)) for c in self.containers)
+
+    def start(self):
+        self.before = self._sample()  # pylint: disable=attribute-defined-outside-init
+
+    def stop(self):
+        (t0, gen0, busy0, cpus, cont0), (t1, gen1, busy1, _c, cont1) = self.before, self._sample()
+        wall = max(t1 - t0, 1e-9)
+        percent = dict((c, (cont1[c] - cont0[c]) / wall * 100) for c in self.containers)
+        percent["load generator"] = (gen1 - gen0) / wall * 100
+        return {"cpus": cpus, "machine_busy_percent": (busy1 - busy0) / wall * 100,
+                "machine_capacity_percent": cpus * 100, "by_process_percent": percent,
+                "bound_by": bound_by(percent, (busy1 - busy0) / wall * 100, cpus * 100)}
+
+
+def bound_by(percent, busy, capacity, saturated=0.9):
+    """'machine (<biggest user>)' when the CPUs are nearly all busy, else 'servers' or 'load generator'
+    by who used more, or 'latency' when nobody is near one CPU (waiting, not computing)."""
+    top = max(percent, key=percent.get)
+    if busy >= saturated * capacity:
+        return "machine CPUs saturated (largest: %s %.0f %%)" % (top, percent[top])
+    if percent[top] >= saturated * 100:
+        return "%s (one CPU)" % top
+    return "latency (no process near one CPU; largest: %s %.0f %%)" % (top, percent[top])
 
 
 def create_rooms(cluster, rooms, prefix):
     """Focus of each room's shard creates it (jicofo's part); returns {room: shard} and the focus accounts."""
+    # Which shard HAProxy picks for each room: a page request with the room parameter gets the
+    # room its stick-table entry, and the shard's nginx names itself in x-jitsi-shard.
+    nodes = [bench_haproxy.connection(address) for address in cluster.haproxy]
     placed = {}
-    for i, room in enumerate(rooms):  # which shard HAProxy picks for the room
-        probe = WebSocketClient(cluster.haproxy[i % len(cluster.haproxy)], cluster.domain, path="/xmpp-websocket?room=" + room)
-        placed[room] = probe.response_headers.get("x-jitsi-shard")
-        probe.close()
+    for i, room in enumerate(rooms):
+        placed[room] = bench_haproxy.get(nodes[i % len(nodes)], "/config.js?room=" + room, cluster.domain)[1]
+    for conn in nodes:
+        conn.close()
     focus = {}
     for shard in sorted(set(placed.values())):
         container = cluster.shards[shard]
@@ -92,50 +133,54 @@ def create_rooms(cluster, rooms, prefix):
     return placed, focus
 
 
-def step(cluster, sessions, per_room=10, workers=64, time_limit=300.0):
-    """sessions participants in sessions/per_room rooms, joined with `workers` at a time."""
+def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
+    """sessions participants in sessions/per_room rooms, arriving at `rate` a second (open loop).
+
+    Arrivals are paced, not a fixed number at a time: with a fixed concurrency C the join latency
+    is C divided by the throughput (Little's law), so it would measure the chosen C on this
+    machine's CPUs rather than the servers. The default rate stays below what the test bed
+    sustains (about 40 joins/s on 2 CPUs, the load generator using most of it); what grows from
+    step to step is the number of sessions held at once."""
+    time_limit = time_limit or sessions / rate * 1.5 + 60  # bounded: the step stops by itself
+    if allow_many_sockets() < sessions + 100:
+        raise RuntimeError("this process may open too few files for %d sessions (ulimit -Hn)" % sessions)
     prefix = "load%d-%d" % (sessions, int(time.time()))
     rooms = ["%s-r%04d" % (prefix, i) for i in range(max(1, sessions // per_room))]
     placed, focus = create_rooms(cluster, rooms, prefix)
     before = dict((s, prosody_usage(c)) for s, c in cluster.shards.items())
-    deadline = time.monotonic() + time_limit
-    clients, latencies, errors, seen = [], [], {}, dict((r, set()) for r in rooms)
-    lock = threading.Lock()
+    meter = CpuMeter(cluster.containers)
+    meter.start()
+    participants = [Participant(cluster.haproxy[i % len(cluster.haproxy)], cluster.domain, rooms[i % len(rooms)], "p%05d" % i)
+                    for i in range(sessions)]
+    joined, latencies, errors, seen = [], [], {}, dict((r, set()) for r in rooms)
 
-    def one(i):
-        room = rooms[i % len(rooms)]
-        try:
-            client, shard, seconds = session(cluster, cluster.haproxy[i % len(cluster.haproxy)], room, "p%05d" % i, deadline)
-        except Exception as exc:  # pylint: disable=broad-except  # counted, reported by kind
-            with lock:
-                kind = type(exc).__name__
-                errors[kind] = errors.get(kind, 0) + 1
+    def result(participant, shard, seconds, error):
+        if error is not None:
+            errors[error_kind(error)] = errors.get(error_kind(error), 0) + 1
             return
-        with lock:
-            clients.append(client)
-            latencies.append(seconds)
-            seen[room].add(shard)
-    start = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(one, range(sessions)))
-    wall = time.monotonic() - start
+        joined.append(participant)
+        latencies.append(seconds)
+        seen[participant.room_jid.split("@")[0]].add(shard)
+
+    async def hold_then_leave():
+        wall = await arrive(participants, rate, time.monotonic() + time_limit, result)
+        measured = meter.stop()
+        await leave(participants)
+        return wall, measured
+    wall, cpu = asyncio.run(hold_then_leave())
     after = dict((s, prosody_usage(c)) for s, c in cluster.shards.items())
-    for client in clients:
-        try:
-            client.close()
-        except Exception:  # pylint: disable=broad-except  # closing what the server may have dropped
-            pass
     for account in focus.values():
         account.close()
     failed = sum(errors.values())
     return {
-        "sessions": sessions, "rooms": len(rooms), "joined": len(latencies), "errors": errors,
+        "sessions": sessions, "rooms": len(rooms), "offered_joins_per_s": rate, "joined": len(joined), "errors": errors,
         "error_rate": failed / sessions, "wall_s": wall, "joins_per_s": len(latencies) / wall if wall else 0.0,
         "join_ms": summary(latencies, 1000.0) if latencies else None,
         "rooms_on_one_shard": sum(1 for r in rooms if len(seen[r]) == 1 and seen[r] == {placed[r]}),
         "rooms_per_shard": dict((s, sum(1 for r in rooms if placed[r] == s)) for s in cluster.shards),
         "prosody": dict((s, {"cpu_percent": (after[s][0] - before[s][0]) / wall * 100 if wall else 0.0,
                              "rss_mib": after[s][1]}) for s in cluster.shards),
+        "cpu": cpu,
     }
 
 
@@ -148,20 +193,24 @@ def broken(result, max_error_rate=0.01, max_p99_ms=2000.0):
     return None
 
 
-def run(cluster, steps=(250, 500, 1000, 1500, 2000, 3000), headline=1000):
-    """The headline step (1,000 sessions in 100 rooms), then the ramp until it breaks."""
+def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, rate=25.0):
+    """The ramp until it breaks; the headline step (1,000 sessions in 100 rooms) runs even when a
+    smaller step broke first, so the issue's fixed point is always reported."""
     results, break_point = [], None
     for sessions in sorted(set(steps) | {headline}):
-        result = step(cluster, sessions)
+        if break_point and sessions != headline:
+            if sessions > headline:
+                break
+            continue
+        result = step(cluster, sessions, rate=rate)
         result["break"] = broken(result)
         results.append(result)
-        print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms%s" % (
+        print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms, %s%s" % (
             sessions, result["joined"], result["error_rate"],
-            "%.0f" % result["join_ms"]["p99"] if result["join_ms"] else "n/a",
+            "%.0f" % result["join_ms"]["p99"] if result["join_ms"] else "n/a", result["cpu"]["bound_by"],
             ", BREAKS: " + result["break"] if result["break"] else ""), flush=True)
-        if result["break"]:
+        if result["break"] and not break_point:
             break_point = {"sessions": sessions, "reason": result["break"]}
-            break
         time.sleep(5)  # let the shards settle (closed sessions leave the rooms)
     return {"name": "signaling load through HAProxy onto %d shards" % len(cluster.shards),
             "headline": next((r for r in results if r["sessions"] == headline), None),

@@ -37,7 +37,8 @@ ansible-playbook -i localhost, --check "$work/play.yml" > "$work/out.log" 2>&1 \
   || { cat "$work/out.log" >&2; exit 1; }
 grep -q "ok=" "$work/out.log"
 # The whole-service playbook by its FQCN, as `ansible-playbook scalemeet.jitsi.site`: every play
-# and role resolves from the installed artifact (listed, not run: the hosts do not exist).
+# and role resolves from the installed artifact (listed, not run: the hosts do not exist; the
+# Molecule scenario `single` runs it from a fresh install against its server, test_single.py).
 cat > "$work/inventory.yml" <<'INV'
 all:
   children:

@@ -49,6 +49,7 @@ def test_profile_roles_and_recap_are_read():
     assert bench_ansible.role_times(PROFILE_ROLES) == {
         "scalemeet.jitsi.prosody": 12.34, "gather_facts": 6.10, "scalemeet.jitsi.jitsi_repo": 2.00}
     assert bench_ansible.changed_hosts(PROFILE_ROLES) == ["cl-shard1"]
+    assert bench_ansible.host_tasks(PROFILE_ROLES) == 39 + 79
 
 
 def test_inventory_hosts_found_in_nested_groups(tmp_path):
@@ -92,3 +93,39 @@ def test_a_step_breaks_on_errors_or_slow_joins():
 def test_lists_of_results_flatten_by_index():
     rows = report.flatten({"steps": [{"sessions": 250, "join_ms": {"p99": 1.5}}, {"sessions": 500}], "errors": {}})
     assert rows == [("steps[0].sessions", 250), ("steps[0].join_ms.p99", 1.5), ("steps[1].sessions", 500)]
+
+
+def test_cpu_bound_names_the_saturated_machine_a_busy_process_or_waiting():
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    busy = {"load generator": 120.0, "cl-hap1": 30.0}
+    assert bench_signaling.bound_by(busy, 190.0, 200) == "machine CPUs saturated (largest: load generator 120 %)"
+    assert bench_signaling.bound_by(busy, 150.0, 200) == "load generator (one CPU)"
+    idle = {"load generator": 20.0, "cl-shard1": 35.0}
+    assert bench_signaling.bound_by(idle, 60.0, 200).startswith("latency (no process near one CPU; largest: cl-shard1 35 %")
+
+
+def test_refused_upgrades_are_counted_by_http_status():
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+
+    class Refused(Exception):
+        response = type("Response", (), {"status_code": 503})()
+    assert bench_signaling.error_kind(Refused("no")) == "Refused HTTP 503"
+    assert bench_signaling.error_kind(TimeoutError("slow")) == "TimeoutError"
+
+
+def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    ran = []
+
+    def fake_step(_cluster, sessions, rate):
+        assert rate == 25.0
+        ran.append(sessions)
+        return {"sessions": sessions, "joined": sessions, "error_rate": 0.05 if sessions >= 250 else 0.0,
+                "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
+    monkeypatch.setattr(bench_signaling, "step", fake_step)
+    monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1", "shard2": "c2"}})(),
+                                 steps=(100, 250, 500, 1500), headline=1000)
+    assert ran == [100, 250, 1000]
+    assert result["break_point"] == {"sessions": 250, "reason": "errors 5.0 % > 1 %"}
+    assert result["headline"]["sessions"] == 1000

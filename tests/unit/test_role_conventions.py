@@ -2,6 +2,7 @@
 collection's naming and template conventions."""
 
 import pathlib
+import re
 
 import pytest
 import yaml
@@ -56,6 +57,19 @@ def test_variable_prefixes(role):
 def test_templates_start_with_ansible_managed(template):
     first = template.read_text(encoding="utf-8").splitlines()[0]
     assert first.startswith("{{ ansible_managed | comment")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_templates_test_boolean_options_through_bool(role):
+    """`-e x=false` arrives as the string "false", which Jinja finds true: every boolean option a
+    template tests must go through `| bool` (the bench's `prosody_login_throttle_enabled=false`
+    once left the throttle on)."""
+    booleans = [name for name, opt in _spec(role).items() if opt.get("type") == "bool"]
+    for template in (ROOT / "roles" / role / "templates").glob("**/*.j2"):
+        text = template.read_text(encoding="utf-8")
+        for name in booleans:
+            bare = re.findall(r"\b%s\b(?!\s*\|\s*bool)" % name, text)
+            assert not bare, "%s tests %s without | bool" % (template.relative_to(ROOT), name)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,7 +4,10 @@ jicofo and jitsi-videobridge2 are TEST DOUBLES (tests/standins) speaking real XM
 real Prosody. Clients come in through the real nginx on 443, as browsers do.
 """
 
+import json
+import os
 import pathlib
+import subprocess
 import sys
 
 
@@ -60,3 +63,32 @@ def test_two_participants_meet_through_nginx():
     finally:
         for client in (bob, alice, focus):
             client.close()
+
+
+def test_the_tarball_installed_fresh_runs_site_by_fqcn_and_changes_nothing(tmp_path):
+    """As an operator who installed the collection from Galaxy: `ansible-playbook scalemeet.jitsi.site`
+    from the built tarball alone (no checkout on any path) on the converged server is a no-op."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(tmp_path / "collections"),
+               ANSIBLE_ROLES_PATH=str(tmp_path / "no-roles"), ANSIBLE_FORCE_COLOR="0", ANSIBLE_NOCOLOR="1")
+    subprocess.run(["ansible-galaxy", "collection", "build", "--output-path", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, env=env)
+    tarball = next(tmp_path.glob("scalemeet-jitsi-*.tar.gz"))
+    subprocess.run(["ansible-galaxy", "collection", "install", "--no-deps", "-p", str(tmp_path / "collections"), str(tarball)],
+                   check=True, capture_output=True, env=env)
+    listed = subprocess.run(["ansible-galaxy", "collection", "list", "scalemeet.jitsi", "--format", "json"],
+                            check=True, capture_output=True, text=True, env=env).stdout
+    assert list(json.loads(listed)) == [str(tmp_path / "collections" / "ansible_collections")], listed
+
+    proc = subprocess.run(["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], "scalemeet.jitsi.site"],
+                          capture_output=True, text=True, env=env, timeout=900, check=False)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-4000:]
+    assert "PLAY [Validate the deployment" in out, out[-4000:]
+    recap = [line for line in out.splitlines() if " : ok=" in line]
+    assert len(recap) == 1 and "changed=0" in recap[0] and "failed=0" in recap[0], recap
+
+
+def test_nginx_takes_the_connections_per_worker_the_role_sets():
+    """Debian's 768 per worker refused websocket joins past ~750 participants (two connections each)."""
+    effective = HOST.check_output("nginx -T 2>/dev/null | grep -E '^\\s*worker_connections'")
+    assert effective.split() == ["worker_connections", "8192;"], effective
