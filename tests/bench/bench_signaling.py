@@ -61,6 +61,7 @@ class Cluster:
         self.domain = domain
         self.conference = "conference." + domain
         self.store = store
+        self.haproxy_containers = list(haproxy)
         self.containers = list(haproxy) + list(shards.values())
 
 
@@ -110,6 +111,16 @@ def bound_by(percent, busy, capacity, saturated=0.9):
     if percent[top] >= saturated * 100:
         return "%s (one CPU)" % top
     return "latency (no process near one CPU; largest: %s %.0f %%)" % (top, percent[top])
+
+
+def haproxy_events(cluster, since="-300s"):
+    """HAProxy's recent server state changes on each node (a shard marked DOWN, and why)."""
+    events = {}
+    for node in cluster.haproxy_containers:
+        out = subprocess.run(["docker", "exec", node, "journalctl", "-u", "haproxy", "--since", since, "--no-pager", "-o", "cat"],
+                             capture_output=True, text=True, check=False).stdout
+        events[node] = [line for line in out.splitlines() if " is DOWN" in line or " is UP" in line][-10:]
+    return events
 
 
 def create_rooms(cluster, rooms, prefix):
@@ -202,8 +213,13 @@ def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, 
             if sessions > headline:
                 break
             continue
-        result = step(cluster, sessions, rate=rate)
-        result["break"] = broken(result)
+        try:
+            result = step(cluster, sessions, rate=rate)
+            result["break"] = broken(result)
+        except Exception as exc:  # pylint: disable=broad-except  # a step that cannot run is where it broke
+            result = {"sessions": sessions, "joined": 0, "error_rate": 1.0, "join_ms": None, "error": str(exc)[:500],
+                      "haproxy_log": haproxy_events(cluster), "cpu": {"bound_by": "n/a (step failed)"},
+                      "break": "step failed: %s" % str(exc)[:200]}
         results.append(result)
         print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms, %s%s" % (
             sessions, result["joined"], result["error_rate"],

@@ -102,7 +102,7 @@ def plots(report, out_dir):
             plt.close(fig)
             written.append("haproxy_latency.png")
         if "steps" in result:
-            steps = result["steps"]
+            steps = [s for s in result["steps"] if s.get("join_ms")]  # a step where nobody joined has no latency
             fig, ax = plt.subplots(figsize=(8, 4))
             sessions = [s["sessions"] for s in steps]
             ax.plot(sessions, [s["join_ms"]["p50"] for s in steps], marker="o", label="join p50")

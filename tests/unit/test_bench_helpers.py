@@ -65,11 +65,13 @@ def test_report_writes_json_markdown_plots_and_docs(tmp_path, monkeypatch):
          "ratio_noop_to_floor": 2.5, "role_s": {"scalemeet.jitsi.prosody": 3.0, "gather_facts": 1.0}},
         {"name": "HAProxy", "small_table": {"direct_ms": {"p50": 1.0, "p99": 2.0}, "haproxy_ms": {"p50": 1.2, "p99": 2.5}},
          "table_200k": {"direct_ms": {"p50": 1.0, "p99": 2.0}, "haproxy_ms": {"p50": 1.3, "p99": 2.6}}},
+        {"name": "signaling", "steps": [{"sessions": 250, "join_ms": {"p50": 90.0, "p99": 120.0}},
+                                        {"sessions": 4500, "join_ms": None, "break": "step failed: 503"}]},
     ]
     docs = tmp_path / "performance.md"
     docs.write_text("# Performance\n\nHow to rerun: make bench.\n\n<!-- results -->\nold numbers\n")
     written = report.write(results, tmp_path / "out", docs)
-    assert written["plots"] == ["run_cost_per_role.png", "haproxy_latency.png"]
+    assert written["plots"] == ["run_cost_per_role.png", "haproxy_latency.png", "join_latency.png"]
     for name in written["plots"]:
         assert (tmp_path / "out" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "out" / "results.json").read_text())["results"][0]["ratio_noop_to_floor"] == 2.5
@@ -124,8 +126,25 @@ def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
                 "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
     monkeypatch.setattr(bench_signaling, "step", fake_step)
     monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster: {})
     result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1", "shard2": "c2"}})(),
                                  steps=(100, 250, 500, 1500), headline=1000)
     assert ran == [100, 250, 1000]
     assert result["break_point"] == {"sessions": 250, "reason": "errors 5.0 % > 1 %"}
     assert result["headline"]["sessions"] == 1000
+
+
+def test_a_step_that_cannot_run_is_the_break_point_and_earlier_steps_are_kept(monkeypatch):
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+
+    def fake_step(_cluster, sessions, rate):
+        if sessions > 1000:
+            raise RuntimeError("GET /config.js?room=x answered 503")
+        return {"sessions": sessions, "joined": sessions, "error_rate": 0.0, "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
+    monkeypatch.setattr(bench_signaling, "step", fake_step)
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster: {"cl-hap1": ["Server shards/shard1 is DOWN"]})
+    monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(500, 2000, 3000), headline=1000, rate=25.0)
+    assert [s["sessions"] for s in result["steps"]] == [500, 1000, 2000]
+    assert result["break_point"] == {"sessions": 2000, "reason": "step failed: GET /config.js?room=x answered 503"}
+    assert result["steps"][-1]["haproxy_log"] == {"cl-hap1": ["Server shards/shard1 is DOWN"]}
