@@ -5,7 +5,9 @@ request (`GET /config.js?room=<room>`, a file every participant loads, served by
 in the machine's load hits both alike. HAProxy decodes the room, looks it up in the stick
 table, re-encrypts to the shard's nginx; the direct path is only nginx. Then the stick table
 is filled with 200,000 rooms by real requests (as 200,000 rooms opened in a day would) and the
-comparison runs again. Only the scenario's containers are addressed.
+comparison runs twice: at once, while the node still pushes the new rooms to its peer (a burst
+of new rooms costs a few ms at p99 for as long as that lasts), and once the peers task is quiet.
+Only the scenario's containers are addressed.
 """
 
 import http.client
@@ -14,12 +16,12 @@ import subprocess
 import threading
 import time
 
-from containers import container_address
+from containers import container_address, wait_until_quiet
 from stats import summary
 
 PATH = "/config.js?room=%s"
-TABLE_QUERY = ("import socket; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock'); "
-               "s.sendall(b'show table\\n'); print(s.recv(65536).decode())")
+RUNTIME_QUERY = ("import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock'); "
+                 "s.sendall(sys.argv[1].encode() + b'\\n'); print(s.makefile().read())")
 
 
 def connection(address, port=443):
@@ -46,8 +48,10 @@ def compare(haproxy, shard_hosts, domain, count, room="bench-latency"):
     via = connection(haproxy)
     _t, shard = get(via, PATH % room, domain)
     direct = connection(container_address(shard_hosts[shard]))
-    samples = {"haproxy": [], "direct": []}
+    samples = {"haproxy": [], "direct": [], "at": []}
+    start = time.perf_counter()
     for i in range(count + 200):
+        at = time.perf_counter() - start
         t_via, seen = get(via, PATH % room, domain)
         t_direct, _shard = get(direct, PATH % room, domain)
         if seen != shard:
@@ -55,11 +59,26 @@ def compare(haproxy, shard_hosts, domain, count, room="bench-latency"):
         if i >= 200:  # warm-up: TLS session, nginx and HAProxy caches
             samples["haproxy"].append(t_via)
             samples["direct"].append(t_direct)
+            samples["at"].append(at)
     via.close()
     direct.close()
     hap, nginx = summary(samples["haproxy"], 1000.0), summary(samples["direct"], 1000.0)
     return {"shard": shard, "haproxy_ms": hap, "direct_ms": nginx,
-            "added_p50_ms": hap["p50"] - nginx["p50"], "added_p99_ms": hap["p99"] - nginx["p99"]}
+            "added_p50_ms": hap["p50"] - nginx["p50"], "added_p99_ms": hap["p99"] - nginx["p99"],
+            "slow": slow_samples(samples, nginx["p50"] / 1000.0 + 0.001)}
+
+
+def slow_samples(samples, threshold):
+    """Which requests were slow on each path (over the direct p50 plus 1 ms), and when: whether
+    they cluster at the start, come at a period (health checks) or hit both paths together."""
+    out = {}
+    for path in ("haproxy", "direct"):
+        slow = [(at, t) for at, t in zip(samples["at"], samples[path]) if t > threshold]
+        out[path] = {"count": len(slow), "share": len(slow) / max(1, len(samples[path])),
+                     "at_s": [round(at, 3) for at, _t in slow[:20]], "ms": [round(t * 1000, 2) for _at, t in slow[:20]]}
+    out["threshold_ms"] = threshold * 1000
+    out["run_s"] = samples["at"][-1] if samples["at"] else 0.0
+    return out
 
 
 def fill(haproxy, domain, rooms, threads=4):
@@ -86,9 +105,37 @@ def fill(haproxy, domain, rooms, threads=4):
     return time.monotonic() - start
 
 
+def runtime(node, command):
+    """One command to the node's runtime API (its admin socket, inside the container)."""
+    return subprocess.run(["docker", "exec", node, "python3", "-c", RUNTIME_QUERY, command], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def peer_task_calls(node):
+    """How often the node's peers task has run so far: it keeps growing while the node pushes
+    stick-table entries to the other nodes."""
+    for line in runtime(node, "show peers").splitlines():
+        if " id=" in line and "task_calls=" in line:
+            return int(line.split("task_calls=")[1].split()[0])
+    raise RuntimeError("no peers section on %s" % node)
+
+
+def wait_for_peer_sync(node, timeout=180.0, still=50):
+    """Seconds until the peers task of `node` ran fewer than `still` times in one second."""
+    start = time.monotonic()
+    before = peer_task_calls(node)
+    while time.monotonic() - start < timeout:
+        time.sleep(1.0)
+        now = peer_task_calls(node)
+        if now - before < still:
+            break
+        before = now
+    return time.monotonic() - start
+
+
 def table_used(node):
     """Entries in the node's stick table, from HAProxy's runtime API."""
-    out = subprocess.run(["docker", "exec", node, "python3", "-c", TABLE_QUERY], capture_output=True, text=True, check=True).stdout
+    out = runtime(node, "show table")
     for line in out.splitlines():
         if "used:" in line:
             return int(line.split("used:")[1].split()[0].rstrip(","))
@@ -97,12 +144,18 @@ def table_used(node):
 
 def run(haproxy_node, shard_hosts, domain, count=3000, rooms=200000):
     address = container_address(haproxy_node)
+    quiet = wait_until_quiet()
     empty = compare(address, shard_hosts, domain, count)
     empty["table_entries"] = table_used(haproxy_node)
+    empty["waited_for_quiet_s"] = quiet
     fill_s = fill(address, domain, rooms)
+    # Right after the new rooms, the node is still pushing them to its peer: measured on its own.
+    syncing = compare(address, shard_hosts, domain, count, room="bench-latency-syncing")
+    synced = wait_for_peer_sync(haproxy_node)
     full = compare(address, shard_hosts, domain, count)
     full["table_entries"] = table_used(haproxy_node)
+    full["waited_for_peer_sync_s"] = synced
     return {"name": "HAProxy cost per request (%s)" % haproxy_node, "requests_per_path": count,
-            "small_table": empty, "table_200k": full,
+            "small_table": empty, "table_200k": full, "table_200k_while_peers_sync": syncing,
             "fill": {"rooms": rooms, "seconds": fill_s, "rooms_per_s": rooms / fill_s},
             "target_added_p99_ms": 1.0}

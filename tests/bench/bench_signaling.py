@@ -123,6 +123,74 @@ def haproxy_events(cluster, since="-300s"):
     return events
 
 
+def down_events(events):
+    """["node: Server shards/x is DOWN, ..."] once each: HAProxy logs every state change twice to
+    the journal (its own warning and the syslog line)."""
+    seen = []
+    for node, lines in sorted(events.items()):
+        for line in lines:
+            if " is DOWN" in line and "Server " in line:
+                event = "%s: %s" % (node, line[line.index("Server "):])
+                if event not in seen:
+                    seen.append(event)
+    return seen
+
+
+METRICS = "curl -sf http://127.0.0.1:8404/metrics"
+
+
+def server_states(metrics):
+    """{server: state} from HAProxy's Prometheus exposition (the state whose gauge is 1)."""
+    states = {}
+    for line in metrics.splitlines():
+        if line.startswith("haproxy_server_status{") and line.endswith(" 1"):
+            labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
+            states[labels["server"].strip('"')] = labels["state"].strip('"')
+    return states
+
+
+def shard_states(cluster):
+    """{HAProxy node: {shard: state}} from each node's metrics endpoint (loopback in the container)."""
+    return dict((node, server_states(subprocess.run(["docker", "exec", node, "sh", "-c", METRICS], capture_output=True,
+                                                    text=True, check=True).stdout))
+                for node in cluster.haproxy_containers)
+
+
+def wait_for_shards(cluster, timeout=240.0):
+    """Seconds until every HAProxy node has every shard UP. A step's rooms are placed only then:
+    placed while a shard is out, they would all go to the others (measured: 450 of 450 rooms)."""
+    start = time.monotonic()
+    while True:
+        states = shard_states(cluster)
+        if all(state == "UP" for node in states.values() for state in node.values()):
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise RuntimeError("shards not all UP %.0f s after the last step: %s" % (timeout, states))
+        time.sleep(0.5)
+
+
+def busy_after_leave(cluster, answer_within=1.0, timeout=240.0):
+    """{shard: seconds} until the shard's Prosody answers GET /http-bind (through its nginx, as
+    HAProxy's health check does) within answer_within: how long the leaves kept it busy."""
+    start, busy = time.monotonic(), {}
+    pending = dict((shard, container_address(c)) for shard, c in cluster.shards.items())
+    while pending and time.monotonic() - start < timeout:
+        for shard, address in list(pending.items()):
+            conn = bench_haproxy.connection(address)
+            conn.timeout = answer_within
+            try:
+                bench_haproxy.get(conn, "/http-bind", cluster.domain)
+                busy[shard] = time.monotonic() - start
+                del pending[shard]
+            except (OSError, RuntimeError):
+                pass
+            finally:
+                conn.close()
+        time.sleep(0.2)
+    busy.update(dict((shard, None) for shard in pending))
+    return busy
+
+
 def create_rooms(cluster, rooms, prefix):
     """Focus of each room's shard creates it (jicofo's part); returns {room: shard} and the focus accounts."""
     # Which shard HAProxy picks for each room: a page request with the room parameter gets the
@@ -176,9 +244,11 @@ def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
     async def hold_then_leave():
         wall = await arrive(participants, rate, time.monotonic() + time_limit, result)
         measured = meter.stop()
+        started = time.monotonic()
         await leave(participants)
-        return wall, measured
-    wall, cpu = asyncio.run(hold_then_leave())
+        return wall, measured, time.monotonic() - started
+    wall, cpu, leave_s = asyncio.run(hold_then_leave())
+    busy = busy_after_leave(cluster)
     after = dict((s, prosody_usage(c)) for s, c in cluster.shards.items())
     for account in focus.values():
         account.close()
@@ -192,6 +262,10 @@ def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
         "prosody": dict((s, {"cpu_percent": (after[s][0] - before[s][0]) / wall * 100 if wall else 0.0,
                              "rss_mib": after[s][1]}) for s in cluster.shards),
         "cpu": cpu,
+        # all sessions leave together at the end of the step: how long closing them took, and
+        # how long each Prosody stayed busy after that
+        "leave_s": leave_s,
+        "prosody_busy_after_leave_s": busy,
     }
 
 
@@ -214,20 +288,28 @@ def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, 
                 break
             continue
         try:
+            waited = wait_for_shards(cluster)
+            since = time.time()
             result = step(cluster, sessions, rate=rate)
+            result["waited_for_shards_up_s"] = waited
+            result["haproxy_down_events"] = down_events(haproxy_events(cluster, "@%d" % since))
             result["break"] = broken(result)
         except Exception as exc:  # pylint: disable=broad-except  # a step that cannot run is where it broke
             result = {"sessions": sessions, "joined": 0, "error_rate": 1.0, "join_ms": None, "error": str(exc)[:500],
                       "haproxy_log": haproxy_events(cluster), "cpu": {"bound_by": "n/a (step failed)"},
                       "break": "step failed: %s" % str(exc)[:200]}
         results.append(result)
-        print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms, %s%s" % (
-            sessions, result["joined"], result["error_rate"],
-            "%.0f" % result["join_ms"]["p99"] if result["join_ms"] else "n/a", result["cpu"]["bound_by"],
-            ", BREAKS: " + result["break"] if result["break"] else ""), flush=True)
+        busy = ", ".join("%s %s s" % (shard, "n/a" if s is None else "%.1f" % s)
+                         for shard, s in sorted(result.get("prosody_busy_after_leave_s", {}).items()))
+        print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms, %s; rooms per shard %s; "
+              "leave %s s, Prosody busy after it: %s; HAProxy DOWN events: %d%s" % (
+                  sessions, result["joined"], result["error_rate"],
+                  "%.0f" % result["join_ms"]["p99"] if result["join_ms"] else "n/a", result["cpu"]["bound_by"],
+                  result.get("rooms_per_shard"), "%.1f" % result["leave_s"] if "leave_s" in result else "n/a",
+                  busy or "n/a", len(result.get("haproxy_down_events", [])),
+                  ", BREAKS: " + result["break"] if result["break"] else ""), flush=True)
         if result["break"] and not break_point:
             break_point = {"sessions": sessions, "reason": result["break"]}
-        time.sleep(5)  # let the shards settle (closed sessions leave the rooms)
     return {"name": "signaling load through HAProxy onto %d shards" % len(cluster.shards),
             "headline": next((r for r in results if r["sessions"] == headline), None),
             "break_point": break_point or {"sessions": None, "reason": "did not break up to %d sessions" % max(steps)},

@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import subprocess
+import time
 
 
 def container_address(name):
@@ -33,3 +34,17 @@ def machine_busy_seconds():
     hz = os.sysconf("SC_CLK_TCK")
     idle = fields[3] + fields[4]  # idle + iowait
     return (sum(fields[:8]) - idle) / hz, os.cpu_count()
+
+
+def wait_until_quiet(busy_below=0.35, window=1.0, timeout=60.0):
+    """Seconds waited until the machine's CPUs were less than busy_below busy over one window
+    (bounded by timeout): a comparison started right after heavy work (HAProxy pushing 200,000
+    new rooms to its peer, say) measures that work's tail, not the path under test."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        busy0, cpus = machine_busy_seconds()
+        time.sleep(window)
+        busy1, _cpus = machine_busy_seconds()
+        if (busy1 - busy0) / window / cpus < busy_below:
+            break
+    return time.monotonic() - start

@@ -2,6 +2,7 @@
 docs/performance.md with the latest numbers, the machine they came from and how to rerun them."""
 
 import datetime
+import importlib.metadata
 import json
 import os
 import pathlib
@@ -21,12 +22,16 @@ def machine():
         info["memory_gib"] = round(int(mem[0].split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    for key, cmd in (("ansible_core", ["ansible", "--version"]), ("docker", ["docker", "version", "-f", "{{.Server.Version}}"])):
-        try:
-            out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=30).stdout
-            info[key] = out.splitlines()[0].split("core ")[-1].rstrip("]") if key == "ansible_core" else out.strip()
-        except (OSError, subprocess.SubprocessError, IndexError):
-            info[key] = "unknown"
+    # The ansible-core this interpreter imports is the one the benchmarks ran (ansible may not be on PATH).
+    try:
+        info["ansible_core"] = importlib.metadata.version("ansible-core")
+    except importlib.metadata.PackageNotFoundError:
+        info["ansible_core"] = "unknown"
+    try:
+        info["docker"] = subprocess.run(["docker", "version", "-f", "{{.Server.Version}}"], capture_output=True,
+                                        text=True, check=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        info["docker"] = "unknown"
     return info
 
 
@@ -88,12 +93,15 @@ def plots(report, out_dir):
         if "table_200k" in result:
             labels = ["direct p50", "HAProxy p50", "direct p99", "HAProxy p99"]
             fig, ax = plt.subplots(figsize=(8, 4))
-            width = 0.38
-            for offset, (key, label) in enumerate((("small_table", "small stick table"), ("table_200k", "200,000 rooms"))):
+            series = [(key, label) for key, label in (("small_table", "before the fill"), ("table_200k", "200,000 rooms"),
+                                                      ("table_200k_while_peers_sync", "200,000 rooms, peers syncing"))
+                      if key in result]
+            width = 0.8 / len(series)
+            for offset, (key, label) in enumerate(series):
                 r = result[key]
                 values = [r["direct_ms"]["p50"], r["haproxy_ms"]["p50"], r["direct_ms"]["p99"], r["haproxy_ms"]["p99"]]
                 ax.bar([i + offset * width for i in range(4)], values, width, label=label)
-            ax.set_xticks([i + width / 2 for i in range(4)], labels)
+            ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(4)], labels)
             ax.set_ylabel("ms per request")
             ax.set_title("HAProxy versus straight to nginx")
             ax.legend()

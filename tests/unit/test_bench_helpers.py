@@ -126,7 +126,8 @@ def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
                 "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
     monkeypatch.setattr(bench_signaling, "step", fake_step)
     monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
-    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster: {})
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {})
+    monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
     result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1", "shard2": "c2"}})(),
                                  steps=(100, 250, 500, 1500), headline=1000)
     assert ran == [100, 250, 1000]
@@ -142,9 +143,56 @@ def test_a_step_that_cannot_run_is_the_break_point_and_earlier_steps_are_kept(mo
             raise RuntimeError("GET /config.js?room=x answered 503")
         return {"sessions": sessions, "joined": sessions, "error_rate": 0.0, "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
     monkeypatch.setattr(bench_signaling, "step", fake_step)
-    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster: {"cl-hap1": ["Server shards/shard1 is DOWN"]})
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {"cl-hap1": ["Server shards/shard1 is DOWN"]})
+    monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
     monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
     result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(500, 2000, 3000), headline=1000, rate=25.0)
     assert [s["sessions"] for s in result["steps"]] == [500, 1000, 2000]
     assert result["break_point"] == {"sessions": 2000, "reason": "step failed: GET /config.js?room=x answered 503"}
     assert result["steps"][-1]["haproxy_log"] == {"cl-hap1": ["Server shards/shard1 is DOWN"]}
+
+
+def test_server_states_are_read_from_haproxy_metrics():
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    metrics = "\n".join([
+        '# TYPE haproxy_server_status gauge',
+        'haproxy_server_status{proxy="shards",server="shard1",state="DOWN"} 0',
+        'haproxy_server_status{proxy="shards",server="shard1",state="UP"} 1',
+        'haproxy_server_status{proxy="shards",server="shard2",state="UP"} 0',
+        'haproxy_server_status{proxy="shards",server="shard2",state="DOWN"} 1',
+        'haproxy_server_status{proxy="shards",server="shard2",state="MAINT"} 0',
+    ])
+    assert bench_signaling.server_states(metrics) == {"shard1": "UP", "shard2": "DOWN"}
+
+
+def test_slow_samples_say_when_each_path_was_slow():
+    import bench_haproxy  # noqa: E402  # pylint: disable=import-outside-toplevel
+    samples = {"at": [0.0, 0.1, 0.2, 0.3], "haproxy": [0.0004, 0.004, 0.0004, 0.003], "direct": [0.0003, 0.0003, 0.005, 0.0003]}
+    slow = bench_haproxy.slow_samples(samples, 0.0013)
+    assert slow["haproxy"]["count"] == 2 and slow["haproxy"]["at_s"] == [0.1, 0.3] and slow["haproxy"]["ms"] == [4.0, 3.0]
+    assert slow["direct"]["count"] == 1 and slow["direct"]["share"] == 0.25
+    assert slow["run_s"] == 0.3
+
+
+def test_waiting_for_a_quiet_machine_ends_at_the_first_quiet_window(monkeypatch):
+    import containers  # noqa: E402  # pylint: disable=import-outside-toplevel
+    busy = iter([0.0, 1.8, 1.8, 3.6, 3.6, 3.8])  # busy CPU-seconds read before and after each 1 s window, 2 CPUs
+    monkeypatch.setattr(containers, "machine_busy_seconds", lambda: (next(busy), 2))
+    monkeypatch.setattr(containers.time, "sleep", lambda _s: None)
+    clock = iter(range(100))
+    monkeypatch.setattr(containers.time, "monotonic", lambda: float(next(clock)))
+    waited = containers.wait_until_quiet(busy_below=0.35, window=1.0, timeout=60.0)
+    # windows 1 and 2 were 90 % busy, window 3 was 10 %: three windows read, then it stopped
+    assert waited > 0
+    with pytest.raises(StopIteration):
+        containers.machine_busy_seconds()
+
+
+def test_down_events_are_counted_once_per_node():
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    events = {"cl-hap1": ["[WARNING]  (1001) : Server shards/shard2 is DOWN, reason: Layer7 timeout",
+                          "Server shards/shard2 is DOWN, reason: Layer7 timeout",
+                          "Server shards/shard2 is UP, reason: Layer7 check passed"],
+              "cl-hap2": ["Server shards/shard2 is DOWN, reason: Layer7 timeout"]}
+    assert bench_signaling.down_events(events) == ["cl-hap1: Server shards/shard2 is DOWN, reason: Layer7 timeout",
+                                                   "cl-hap2: Server shards/shard2 is DOWN, reason: Layer7 timeout"]

@@ -114,14 +114,11 @@ def test_bad_input_fails_clearly_before_changes(variables, message):
 
 
 def test_every_pair_reaches_each_other_over_the_overlay(overlay):
-    for dst, (dst_overlay, _wan) in BRIDGES.items():
-        listener = Listener(dst)
-        for src in BRIDGES:
-            if src != dst:
-                send(src, dst_overlay, RELAY_PORT, "hello-from-%s" % src, count=3)
-        got = listener.received()
-        senders = {BRIDGES[s][0] for s in BRIDGES if s != dst}
-        assert {src for src, _payload in got} == senders, (overlay, dst, got)
+    # One listener per pair, retried: a Nebula tunnel between two bridges that have not
+    # talked yet starts with a handshake through the lighthouse, and with two lanes busy a
+    # docker exec can outlast one listener's window.
+    unreached = [(src, dst) for dst in BRIDGES for src in BRIDGES if src != dst and not reaches(src, dst)]
+    assert not unreached, (overlay, unreached)
 
 
 def test_marker_crosses_the_wan_only_encrypted(overlay):

@@ -19,13 +19,12 @@ import os
 import pathlib
 import shutil
 import stat
+import sys
 import tempfile
 
-import sys
-
 import ansible_runner
+from scenario_helpers import PROJECT
 
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).resolve().parents[3]))
 sys.path.insert(0, str(PROJECT))
 # pylint: disable=wrong-import-position
 from tests.awx import survey as awx_survey  # noqa: E402
