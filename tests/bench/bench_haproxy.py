@@ -11,17 +11,21 @@ Only the scenario's containers are addressed.
 """
 
 import http.client
+import pathlib
 import ssl
 import subprocess
+import sys
 import threading
 import time
 
-from containers import container_address, wait_until_quiet
-from stats import summary
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))
+# pylint: disable=wrong-import-position
+from containers import container_address, wait_until_quiet  # noqa: E402
+from stats import summary  # noqa: E402
+from tests.haproxy import runtime as haproxy_runtime  # noqa: E402
 
 PATH = "/config.js?room=%s"
-RUNTIME_QUERY = ("import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect('/run/haproxy/admin.sock'); "
-                 "s.sendall(sys.argv[1].encode() + b'\\n'); print(s.makefile().read())")
+ADMIN_SOCKET = "/run/haproxy/admin.sock"
 
 
 def connection(address, port=443):
@@ -107,7 +111,7 @@ def fill(haproxy, domain, rooms, threads=4):
 
 def runtime(node, command):
     """One command to the node's runtime API (its admin socket, inside the container)."""
-    return subprocess.run(["docker", "exec", node, "python3", "-c", RUNTIME_QUERY, command], capture_output=True, text=True,
+    return subprocess.run(["docker", "exec", node, "python3", "-c", haproxy_runtime.ADMIN_COMMAND, ADMIN_SOCKET, command], capture_output=True, text=True,
                           check=True).stdout
 
 

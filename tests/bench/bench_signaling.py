@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "bench"))
 import bench_haproxy  # noqa: E402
 from containers import container_address, container_cpu_seconds, machine_busy_seconds  # noqa: E402
 from stats import summary  # noqa: E402
+from tests.haproxy import runtime  # noqa: E402
 from tests.xmpp.c2s import Account  # noqa: E402
 from ws_sessions import Participant, allow_many_sockets, arrive, leave  # noqa: E402
 
@@ -139,19 +140,9 @@ def down_events(events):
 METRICS = "curl -sf http://127.0.0.1:8404/metrics"
 
 
-def server_states(metrics):
-    """{server: state} from HAProxy's Prometheus exposition (the state whose gauge is 1)."""
-    states = {}
-    for line in metrics.splitlines():
-        if line.startswith("haproxy_server_status{") and line.endswith(" 1"):
-            labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
-            states[labels["server"].strip('"')] = labels["state"].strip('"')
-    return states
-
-
 def shard_states(cluster):
     """{HAProxy node: {shard: state}} from each node's metrics endpoint (loopback in the container)."""
-    return dict((node, server_states(subprocess.run(["docker", "exec", node, "sh", "-c", METRICS], capture_output=True,
+    return dict((node, runtime.server_states(subprocess.run(["docker", "exec", node, "sh", "-c", METRICS], capture_output=True,
                                                     text=True, check=True).stdout))
                 for node in cluster.haproxy_containers)
 

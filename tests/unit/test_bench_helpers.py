@@ -153,7 +153,7 @@ def test_a_step_that_cannot_run_is_the_break_point_and_earlier_steps_are_kept(mo
 
 
 def test_server_states_are_read_from_haproxy_metrics():
-    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    from tests.haproxy import runtime  # noqa: E402  # pylint: disable=import-outside-toplevel
     metrics = "\n".join([
         '# TYPE haproxy_server_status gauge',
         'haproxy_server_status{proxy="shards",server="shard1",state="DOWN"} 0',
@@ -162,7 +162,7 @@ def test_server_states_are_read_from_haproxy_metrics():
         'haproxy_server_status{proxy="shards",server="shard2",state="DOWN"} 1',
         'haproxy_server_status{proxy="shards",server="shard2",state="MAINT"} 0',
     ])
-    assert bench_signaling.server_states(metrics) == {"shard1": "UP", "shard2": "DOWN"}
+    assert runtime.server_states(metrics) == {"shard1": "UP", "shard2": "DOWN"}
 
 
 def test_slow_samples_say_when_each_path_was_slow():
@@ -196,3 +196,11 @@ def test_down_events_are_counted_once_per_node():
               "cl-hap2": ["Server shards/shard2 is DOWN, reason: Layer7 timeout"]}
     assert bench_signaling.down_events(events) == ["cl-hap1: Server shards/shard2 is DOWN, reason: Layer7 timeout",
                                                    "cl-hap2: Server shards/shard2 is DOWN, reason: Layer7 timeout"]
+
+
+def test_server_states_of_one_proxy_only():
+    from tests.haproxy import runtime  # noqa: E402  # pylint: disable=import-outside-toplevel
+    metrics = "\n".join(['haproxy_server_status{proxy="shards",server="shard1",state="UP"} 1',
+                         'haproxy_server_status{proxy="jitsi-meet",server="shard1",state="DOWN"} 1'])
+    assert runtime.server_states(metrics, proxy="shards") == {"shard1": "UP"}
+    assert runtime.server_states(metrics, proxy="jitsi-meet") == {"shard1": "DOWN"}

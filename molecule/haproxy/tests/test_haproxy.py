@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "molecule" / "resources" / "tests"))
 from awx_job import run_job  # noqa: E402
 from scenario_helpers import address, node, run_playbook  # noqa: E402
 from tests.haproxy import routing  # noqa: E402
+from tests.haproxy import runtime as haproxy_runtime  # noqa: E402
 
 SCENARIO = pathlib.Path(__file__).resolve().parents[1]
 SITE = ROOT / "playbooks" / "site.yml"
@@ -81,9 +82,8 @@ def markdown(data):
 
 def runtime(name, socket_path, line):
     """One runtime API command through the node's admin socket (python3, no socat needed)."""
-    script = ("import socket,sys;s=socket.socket(socket.AF_UNIX);s.connect(sys.argv[1]);"
-              "s.sendall(sys.argv[2].encode()+b'\\n');print(s.makefile().read())")
-    return node(name).check_output("python3 -c %s %s %s" % (shlex.quote(script), socket_path, shlex.quote(line)))
+    return node(name).check_output("python3 -c %s %s %s" % (shlex.quote(haproxy_runtime.ADMIN_COMMAND), socket_path,
+                                                              shlex.quote(line)))
 
 
 def nodes_for(addresses, port):
@@ -106,13 +106,7 @@ def restart(names, unit):
 
 
 def server_status(name):
-    metrics = node(name).check_output("curl -sf http://127.0.0.1:8404/metrics")
-    out = {}
-    for line in metrics.splitlines():
-        if line.startswith("haproxy_server_status{") and 'proxy="shards"' in line and line.endswith(" 1"):
-            labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
-            out[labels["server"].strip('"')] = labels["state"].strip('"')
-    return out
+    return haproxy_runtime.server_states(node(name).check_output("curl -sf http://127.0.0.1:8404/metrics"), proxy="shards")
 
 
 @pytest.fixture(scope="module")
