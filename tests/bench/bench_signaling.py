@@ -142,9 +142,9 @@ METRICS = "curl -sf http://127.0.0.1:8404/metrics"
 
 def shard_states(cluster):
     """{HAProxy node: {shard: state}} from each node's metrics endpoint (loopback in the container)."""
-    return dict((node, runtime.server_states(subprocess.run(["docker", "exec", node, "sh", "-c", METRICS], capture_output=True,
-                                                    text=True, check=True).stdout))
-                for node in cluster.haproxy_containers)
+    def metrics(node):
+        return subprocess.run(["docker", "exec", node, "sh", "-c", METRICS], capture_output=True, text=True, check=True).stdout
+    return dict((node, runtime.server_states(metrics(node))) for node in cluster.haproxy_containers)
 
 
 def wait_for_shards(cluster, timeout=240.0):

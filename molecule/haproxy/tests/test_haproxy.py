@@ -82,8 +82,8 @@ def markdown(data):
 
 def runtime(name, socket_path, line):
     """One runtime API command through the node's admin socket (python3, no socat needed)."""
-    return node(name).check_output("python3 -c %s %s %s" % (shlex.quote(haproxy_runtime.ADMIN_COMMAND), socket_path,
-                                                              shlex.quote(line)))
+    script = shlex.quote(haproxy_runtime.ADMIN_COMMAND)
+    return node(name).check_output("python3 -c %s %s %s" % (script, socket_path, shlex.quote(line)))
 
 
 def nodes_for(addresses, port):
