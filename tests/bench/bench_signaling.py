@@ -13,8 +13,10 @@ latency (connect to own presence), errors by kind (a refused upgrade by its HTTP
 whether every room stayed on one shard, Prosody's CPU and memory on each shard, and the CPU of
 every container, of the load generator and of the whole machine, with a verdict on what bound
 the step (the CPUs of this machine, one process, or neither). `run` raises the count step by step
-until errors pass 1 % or join p99 passes 2 s (the break point), or the steps run out; every
-step is bounded in sessions and time and stops by itself.
+until errors pass 1 % or join p99 passes 2 s (the break point). When the given steps run out
+first, it goes on by half again each step, until it breaks or the next step needs more sockets
+than the load generator may open (then that bound is the reported point). Every step is bounded
+in sessions and time and stops by itself, and so is the ramp.
 """
 
 import asyncio
@@ -203,6 +205,10 @@ def create_rooms(cluster, rooms, prefix):
     return placed, focus
 
 
+# files the load generator holds besides its sessions (focus accounts, pipes, the interpreter's own)
+SOCKET_MARGIN = 100
+
+
 def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
     """sessions participants in sessions/per_room rooms, arriving at `rate` a second (open loop).
 
@@ -212,7 +218,7 @@ def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
     sustains (about 40 joins/s on 2 CPUs, the load generator using most of it); what grows from
     step to step is the number of sessions held at once."""
     time_limit = time_limit or sessions / rate * 1.5 + 60  # bounded: the step stops by itself
-    if allow_many_sockets() < sessions + 100:
+    if allow_many_sockets() < sessions + SOCKET_MARGIN:
         raise RuntimeError("this process may open too few files for %d sessions (ulimit -Hn)" % sessions)
     prefix = "load%d-%d" % (sessions, int(time.time()))
     rooms = ["%s-r%04d" % (prefix, i) for i in range(max(1, sessions // per_room))]
@@ -269,15 +275,31 @@ def broken(result, max_error_rate=0.01, max_p99_ms=2000.0):
     return None
 
 
-def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, rate=25.0):
+def next_steps(steps, growth=1.5, rounding=500):
+    """The given steps, then each half again (rounded up to `rounding`), without end: the caller stops."""
+    yield from steps
+    sessions = steps[-1]
+    while True:
+        sessions = -(-int(sessions * growth) // rounding) * rounding
+        yield sessions
+
+
+def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, rate=25.0, sockets=None):
     """The ramp until it breaks; the headline step (1,000 sessions in 100 rooms) runs even when a
-    smaller step broke first, so the issue's fixed point is always reported."""
-    results, break_point = [], None
-    for sessions in sorted(set(steps) | {headline}):
+    smaller step broke first, so the issue's fixed point is always reported. Past the given steps
+    the ramp goes on until it breaks or a step would need more sockets than `sockets` (this
+    process's open-file limit) leaves after its own files."""
+    sockets = sockets or allow_many_sockets()
+    results, break_point, done = [], None, 0
+    for sessions in next_steps(sorted(set(steps) | {headline})):
         if break_point and sessions != headline:
             if sessions > headline:
                 break
             continue
+        if sessions + SOCKET_MARGIN > sockets:
+            break_point = {"sessions": None, "reason": "did not break up to %d sessions; the next step, %d, needs more "
+                           "sockets than the load generator may open (ulimit -Hn %d)" % (done, sessions, sockets)}
+            break
         try:
             waited = wait_for_shards(cluster)
             since = time.time()
@@ -290,6 +312,7 @@ def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, 
                       "haproxy_log": haproxy_events(cluster), "cpu": {"bound_by": "n/a (step failed)"},
                       "break": "step failed: %s" % str(exc)[:200]}
         results.append(result)
+        done = max(done, sessions)
         busy = ", ".join("%s %s s" % (shard, "n/a" if s is None else "%.1f" % s)
                          for shard, s in sorted(result.get("prosody_busy_after_leave_s", {}).items()))
         print("  signaling: %d sessions: %d joined, error rate %.3f, p99 %s ms, %s; rooms per shard %s; "
@@ -303,5 +326,4 @@ def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, 
             break_point = {"sessions": sessions, "reason": result["break"]}
     return {"name": "signaling load through HAProxy onto %d shards" % len(cluster.shards),
             "headline": next((r for r in results if r["sessions"] == headline), None),
-            "break_point": break_point or {"sessions": None, "reason": "did not break up to %d sessions" % max(steps)},
-            "steps": results}
+            "break_point": break_point, "steps": results}

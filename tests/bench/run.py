@@ -76,7 +76,8 @@ def main():
     parser.add_argument("--docs", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--requests", type=int, default=3000, help="requests per path for the HAProxy comparison")
     parser.add_argument("--rooms", type=int, default=200000, help="rooms in the full stick table")
-    parser.add_argument("--steps", default="250,500,1000,2000,3000,4500,6000", help="session counts of the signaling ramp")
+    parser.add_argument("--steps", default="250,500,1000,2000,3000,4500,6000",
+                        help="session counts of the signaling ramp; past the last it grows by half each step until it breaks")
     parser.add_argument("--rate", type=float, default=25.0, help="participants arriving per second in each signaling step")
     args = parser.parse_args()
     only = set(args.only.split(","))

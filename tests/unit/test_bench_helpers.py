@@ -152,6 +152,38 @@ def test_a_step_that_cannot_run_is_the_break_point_and_earlier_steps_are_kept(mo
     assert result["steps"][-1]["haproxy_log"] == {"cl-hap1": ["Server shards/shard1 is DOWN"]}
 
 
+def test_past_its_steps_the_ramp_grows_by_half_until_the_generator_runs_out_of_sockets(monkeypatch):
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    ran = []
+
+    def fake_step(_cluster, sessions, rate):
+        ran.append(sessions)
+        return {"sessions": sessions, "joined": sessions, "error_rate": 0.0, "join_ms": {"p99": 10.0}, "cpu": {"bound_by": "latency"}}
+    monkeypatch.setattr(bench_signaling, "step", fake_step)
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {})
+    monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(1000, 2000), sockets=10000)
+    # 2000 * 1.5 = 3000, 4500, 6750 -> 7000, 10500 (more than 10,000 sockets less the margin)
+    assert ran == [1000, 2000, 3000, 4500, 7000]
+    assert result["break_point"] == {
+        "sessions": None, "reason": "did not break up to 7000 sessions; the next step, 10500, needs more sockets than "
+        "the load generator may open (ulimit -Hn 10000)"}
+
+
+def test_past_its_steps_the_ramp_stops_at_the_step_that_breaks(monkeypatch):
+    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+
+    def fake_step(_cluster, sessions, rate):
+        return {"sessions": sessions, "joined": sessions, "error_rate": 0.0, "cpu": {"bound_by": "latency"},
+                "join_ms": {"p99": 2500.0 if sessions >= 4500 else 300.0}}
+    monkeypatch.setattr(bench_signaling, "step", fake_step)
+    monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {})
+    monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(1000, 2000), sockets=100000)
+    assert [s["sessions"] for s in result["steps"]] == [1000, 2000, 3000, 4500]
+    assert result["break_point"] == {"sessions": 4500, "reason": "join p99 2500 ms > 2000 ms"}
+
+
 def test_server_states_are_read_from_haproxy_metrics():
     from tests.haproxy import runtime  # noqa: E402  # pylint: disable=import-outside-toplevel
     metrics = "\n".join([

@@ -15,7 +15,7 @@ import ssl
 import time
 import xml.etree.ElementTree as ET
 
-from websockets.exceptions import ConnectionClosedError
+from websockets.exceptions import ConnectionClosedError, InvalidStatus
 from websockets.sync.client import connect as ws_connect
 
 NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
@@ -113,6 +113,8 @@ class WebSocketClient(_Session):
         # handshake occasionally breaks off; a server that refuses keeps failing and is reported.
         # websockets reports a handshake cut short by its open_timeout as ConnectionClosedError
         # (the TLS write then fails on the socket it closed), so that counts as broken off too.
+        # So does HTTP 408 (HAProxy's `timeout http-request` ran out before the request arrived):
+        # RFC 9110 lets a client repeat the request on a new connection.
         for attempt in (1, 2, 3):
             sock = socket.create_connection((address, port), timeout=20)
             try:
@@ -120,9 +122,9 @@ class WebSocketClient(_Session):
                                      ssl=_insecure_tls(), server_hostname=web_domain,
                                      open_timeout=20).__enter__()  # pylint: disable=unnecessary-dunder-call  # closed in close()
                 break
-            except (ssl.SSLError, TimeoutError, ConnectionResetError, ConnectionClosedError):
+            except (ssl.SSLError, TimeoutError, ConnectionResetError, ConnectionClosedError, InvalidStatus) as error:
                 sock.close()
-                if attempt == 3:
+                if attempt == 3 or (isinstance(error, InvalidStatus) and error.response.status_code != 408):
                     raise
                 time.sleep(0.5 * attempt)
         if self.ws.subprotocol != "xmpp":
