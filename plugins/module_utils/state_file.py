@@ -95,8 +95,11 @@ def write_json_atomic(path, doc, mode=0o600):
     atomic_write_text(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=mode)
 
 
-def atomic_write_text(path, text, mode=0o600, uid=-1, gid=-1):
-    """Replace ``path`` with ``text``: temp file in the same directory, fsync, rename, fsync dir."""
+def atomic_write_text(path, text, mode=0o600, uid=-1, gid=-1, check=None):
+    """Replace ``path`` with ``text``: temp file in the same directory, fsync, rename, fsync dir.
+
+    ``check(temp_path)``, when given, runs on the complete temp file before the rename and may
+    raise to leave ``path`` as it was."""
     directory = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=directory)
     try:
@@ -107,6 +110,8 @@ def atomic_write_text(path, text, mode=0o600, uid=-1, gid=-1):
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+        if check:
+            check(tmp)
         os.rename(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -7,7 +7,7 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets, nebula_ca, nebula_certificate
+from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets, config_files, nebula_ca, nebula_certificate
 
 
 class Exit(Exception):
@@ -103,3 +103,23 @@ def test_nebula_certificate_failure_names_the_host(tmp_path):
                                             "directory": str(tmp_path)})
     assert kind == "fail"
     assert result["msg"].startswith("Nebula certificate for host jvb-b1: ")
+
+
+def test_config_files_check_mode_reports_and_changes_nothing_then_a_run_makes_it_so(tmp_path):
+    args = {"directories": [{"path": str(tmp_path / "d"), "owner": "root", "group": "root"}],
+            "files": [{"path": str(tmp_path / "d" / "a.conf"), "content": "a\n", "owner": "root", "group": "root"}]}
+    kind, result = run(config_files, dict(args, _ansible_check_mode=True))
+    assert kind == "exit" and result["changed"] is True and "diff" not in result
+    assert result["changed_paths"] == [str(tmp_path / "d"), str(tmp_path / "d" / "a.conf")]
+    assert list(tmp_path.iterdir()) == []
+    kind, result = run(config_files, dict(args, _ansible_diff=True))
+    assert result["changed"] is True and "a\n" in result["diff"]["after"]
+    assert (tmp_path / "d" / "a.conf").read_text() == "a\n"
+    kind, result = run(config_files, args)
+    assert result == {"changed": False, "changed_paths": []}
+
+
+def test_config_files_failure_names_the_path(tmp_path):
+    bad = str(tmp_path / "a.conf")
+    kind, result = run(config_files, {"files": [{"path": bad, "content": "x", "mode": "rw-r--r--"}]})
+    assert kind == "fail" and result["path"] == bad and "rw-r--r--" in result["msg"]

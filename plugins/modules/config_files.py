@@ -1,0 +1,144 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: scalemeet.jitsi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: config_files
+short_description: Make a role's directories and configuration files so, in one module run
+version_added: 0.2.0
+description:
+  - Creates the listed directories and writes the listed files (contents rendered on the controller,
+    for example with the C(ansible.builtin.template) lookup), then sets owner, group and mode, changing
+    only what differs.
+  - One module run for all of them, where a task per file costs a module run each (two for
+    C(ansible.builtin.template)); on a run with nothing to change that cost is most of the run.
+  - New contents replace a file by an atomic rename of a temporary file in the same directory,
+    after the file's O(files[].validate) command accepted it.
+  - Every path is checked (owners, groups, modes, parents) before any is changed.
+author:
+  - scalemeet.jitsi maintainers (@scalemeet)
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would change without changing it.
+  diff_mode:
+    support: full
+    description: Contents before and after for each file whose contents change (not for O(files[].secret) ones), attributes otherwise.
+options:
+  directories:
+    description: Directories, created in the order given (parents first).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Absolute path.
+        type: path
+        required: true
+      owner: &owner
+        description: User name.
+        type: str
+        default: root
+      group: &group
+        description: Group name.
+        type: str
+        default: root
+      mode:
+        description: Octal mode, as a string.
+        type: str
+        default: "0755"
+  files:
+    description: Files and their whole contents.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Absolute path; its directory must exist or be listed in O(directories).
+        type: path
+        required: true
+      content:
+        description: The whole contents.
+        type: str
+        required: true
+      owner: *owner
+      group: *group
+      mode:
+        description: Octal mode, as a string.
+        type: str
+        default: "0644"
+      validate:
+        description: Command that must accept new contents before they replace the file; C(%s) is the temporary file's path.
+        type: str
+      secret:
+        description: Never show the contents in a diff.
+        type: bool
+        default: false
+"""
+
+EXAMPLES = r"""
+- name: Write time sync and limits settings
+  scalemeet.jitsi.config_files:
+    directories:
+      - path: /etc/systemd/timesyncd.conf.d
+    files:
+      - path: /etc/systemd/timesyncd.conf.d/60-scalemeet.conf
+        content: "{{ lookup('ansible.builtin.template', 'timesyncd.conf.j2') }}"
+      - path: /etc/security/limits.d/60-scalemeet.conf
+        content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
+  register: settings
+"""
+
+RETURN = r"""
+changed_paths:
+  description: Paths created or changed (or that would be, in check mode), in the order given.
+  returned: success
+  type: list
+  elements: str
+  sample: [/etc/systemd/timesyncd.conf.d/60-scalemeet.conf]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files import ConfigFilesError, apply, diff, plan
+
+_COMMON = dict(
+    path=dict(type="path", required=True),
+    owner=dict(type="str", default="root"),
+    group=dict(type="str", default="root"),
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            directories=dict(type="list", elements="dict", default=[],
+                             options=dict(_COMMON, mode=dict(type="str", default="0755"))),
+            files=dict(type="list", elements="dict", default=[],
+                       options=dict(_COMMON, mode=dict(type="str", default="0644"), content=dict(type="str", required=True),
+                                    validate=dict(type="str"), secret=dict(type="bool", default=False))),
+        ),
+        supports_check_mode=True,
+    )
+    try:
+        steps = plan(module.params["directories"], module.params["files"])
+        result = dict(changed=bool(steps), changed_paths=[s[1]["path"] for s in steps])
+        if module._diff and steps:
+            result["diff"] = diff(steps)
+        if not module.check_mode:
+            apply(steps, lambda command: module.run_command(command, use_unsafe_shell=False))
+    except ConfigFilesError as exc:
+        module.fail_json(msg=str(exc), path=exc.path)
+    except OSError as exc:
+        module.fail_json(msg="%s: %s" % (exc.filename, exc.strerror), path=exc.filename)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""config_files: plan only what differs, check everything first, write atomically and validated."""
+
+import grp
+import os
+import pwd
+import stat
+
+import pytest
+
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import config_files as cf
+
+ME = pwd.getpwuid(os.getuid()).pw_name
+MY_GROUP = grp.getgrgid(os.getgid()).gr_name
+
+
+def spec(path, content=None, mode="0644", **extra):
+    out = dict(path=str(path), owner=ME, group=MY_GROUP, mode=mode, **extra)
+    if content is not None:
+        out["content"] = content
+    return out
+
+
+def never_run(command):
+    raise AssertionError("no validation expected, got %s" % command)
+
+
+def reasons(steps):
+    return [(kind, os.path.basename(s["path"]), reason) for kind, s, _u, _g, _m, reason in steps]
+
+
+def test_first_run_creates_then_nothing_is_planned(tmp_path):
+    dirs = [spec(tmp_path / "d", mode="0750")]
+    files = [spec(tmp_path / "d" / "a.conf", "a = 1\n", mode="0640"), spec(tmp_path / "b.conf", "b\n")]
+    steps = cf.plan(dirs, files)
+    assert reasons(steps) == [("directory", "d", "create"), ("file", "a.conf", "create"), ("file", "b.conf", "create")]
+    cf.apply(steps, never_run)
+    assert (tmp_path / "d" / "a.conf").read_text() == "a = 1\n"
+    assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "d" / "a.conf").stat().st_mode) == 0o640
+    assert cf.plan(dirs, files) == []
+
+
+def test_contents_and_attributes_are_told_apart(tmp_path):
+    (tmp_path / "a.conf").write_text("old\n")
+    (tmp_path / "b.conf").write_text("same\n")
+    os.chmod(tmp_path / "a.conf", 0o644)
+    os.chmod(tmp_path / "b.conf", 0o600)
+    steps = cf.plan([], [spec(tmp_path / "a.conf", "new\n"), spec(tmp_path / "b.conf", "same\n")])
+    assert reasons(steps) == [("file", "a.conf", "contents"), ("file", "b.conf", "attributes")]
+    inode = (tmp_path / "b.conf").stat().st_ino
+    cf.apply(steps, never_run)
+    assert (tmp_path / "a.conf").read_text() == "new\n"
+    # attributes are fixed in place, not by rewriting the file
+    assert (tmp_path / "b.conf").stat().st_ino == inode
+    assert stat.S_IMODE((tmp_path / "b.conf").stat().st_mode) == 0o644
+
+
+def test_a_refused_file_is_left_as_it_was_and_no_temp_file_stays(tmp_path):
+    target = tmp_path / "haproxy.cfg"
+    target.write_text("good\n")
+    seen = []
+
+    def checker(command):
+        seen.append(command)
+        temp = command.split()[-1]
+        assert open(temp).read() == "bad\n"  # the checker sees the whole new contents
+        return 1, "", "line 1: unknown keyword 'bad'"
+    steps = cf.plan([], [spec(target, "bad\n", validate="haproxy -c -q -f %s")])
+    with pytest.raises(cf.ValidationFailed) as exc:
+        cf.apply(steps, checker)
+    assert exc.value.path == str(target) and "unknown keyword 'bad'" in str(exc.value)
+    assert seen[0].startswith("haproxy -c -q -f " + str(tmp_path) + "/.haproxy.cfg.")
+    assert target.read_text() == "good\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["haproxy.cfg"]
+
+
+def test_an_accepted_file_replaces_the_old_one(tmp_path):
+    target = tmp_path / "site.conf"
+    target.write_text("old\n")
+    cf.apply(cf.plan([], [spec(target, "new\n", validate="check %s")]), lambda command: (0, "ok", ""))
+    assert target.read_text() == "new\n"
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(owner="no-such-user-here"), "no user 'no-such-user-here'"),
+    (dict(group="no-such-group-here"), "no group 'no-such-group-here'"),
+    (dict(mode="644x"), "mode '644x' is not an octal mode"),
+    (dict(path="relative.conf"), "not an absolute path"),
+])
+def test_bad_specs_fail_before_any_path_changes(tmp_path, bad, message):
+    good = spec(tmp_path / "first.conf", "x\n")
+    broken = dict(spec(tmp_path / "second.conf", "y\n"), **bad)
+    with pytest.raises(cf.BadSpec) as exc:
+        cf.plan([spec(tmp_path / "d")], [good, broken])
+    assert message in str(exc.value) and exc.value.path == broken["path"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_needs_its_directory_listed_or_present(tmp_path):
+    with pytest.raises(cf.NotADirectory) as exc:
+        cf.plan([], [spec(tmp_path / "missing" / "a.conf", "x\n")])
+    assert "list it under directories" in str(exc.value)
+
+
+def test_something_else_in_the_way_is_refused(tmp_path):
+    (tmp_path / "d").write_text("a file\n")
+    (tmp_path / "f").mkdir()
+    with pytest.raises(cf.NotADirectory):
+        cf.plan([spec(tmp_path / "d")], [])
+    with pytest.raises(cf.NotADirectory):
+        cf.plan([], [spec(tmp_path / "f", "x\n")])
+
+
+def test_diff_shows_contents_but_never_a_secret(tmp_path):
+    (tmp_path / "plain.conf").write_text("old\n")
+    (tmp_path / "secret.conf").write_text("password = hunter1\n")
+    steps = cf.plan([], [spec(tmp_path / "plain.conf", "new\n"),
+                         spec(tmp_path / "secret.conf", "password = hunter2\n", mode="0600", secret=True)])
+    diff = cf.diff(steps)
+    assert "old\n" in diff["before"] and "new\n" in diff["after"]
+    assert "hunter" not in diff["before"] + diff["after"]
+    assert "mode 0600" in diff["after"] and "contents changed, not shown" in diff["after"]
+
+
+def test_missing_parents_are_made_with_the_listed_owner_and_mode(tmp_path):
+    old = os.umask(0o077)
+    try:
+        cf.apply(cf.plan([spec(tmp_path / "a" / "b" / "c", mode="0755")], [spec(tmp_path / "a" / "b" / "c" / "f", "x\n")]),
+                 never_run)
+    finally:
+        os.umask(old)
+    for directory in ("a", "a/b", "a/b/c"):
+        assert stat.S_IMODE((tmp_path / directory).stat().st_mode) == 0o755, directory
+    assert (tmp_path / "a" / "b" / "c" / "f").read_text() == "x\n"
