@@ -100,7 +100,10 @@ def plan(directories, files):
             steps.append(("directory", spec, uid, gid, mode, "create"))
         elif _metadata_differs(st, uid, gid, mode):
             steps.append(("directory", spec, uid, gid, mode, "attributes"))
-    planned_dirs = set(s[1]["path"] for s in steps if s[5] == "create")
+    planned_dirs = set()
+    for step in steps:
+        if step[5] == "create":
+            planned_dirs.update(_missing_directories(step[1]["path"]))
     for spec in files:
         uid, gid, mode = _ids(spec)
         parent = os.path.dirname(spec["path"])
@@ -141,14 +144,19 @@ def apply(steps, run_command):
         os.chmod(path, mode)  # after chown, which may clear set-id bits
 
 
-def _make_directories(path, uid, gid, mode):
-    """Create path and any missing parents, each with the listed owner and mode (as
-    ansible.builtin.file does)."""
+def _missing_directories(path):
+    """path and its parents that do not exist yet, deepest first."""
     missing = []
     while not os.path.isdir(path):
         missing.append(path)
         path = os.path.dirname(path)
-    for directory in reversed(missing):
+    return missing
+
+
+def _make_directories(path, uid, gid, mode):
+    """Create path and any missing parents, each with the listed owner and mode (as
+    ansible.builtin.file does)."""
+    for directory in reversed(_missing_directories(path)):
         os.mkdir(directory, mode)
         os.chown(directory, uid, gid)
         os.chmod(directory, mode)  # mkdir's mode is filtered by the umask

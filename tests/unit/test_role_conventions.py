@@ -90,3 +90,37 @@ def test_readme_is_written_from_the_argument_specs(role):
     readme = ROOT / "roles" / role / "README.md"
     assert readme.exists() and readme.read_text(encoding="utf-8") == tool.readme(role), \
         "roles/%s/README.md is stale: run python tests/tools/role_readme.py %s" % (role, role)
+
+
+# A product's configuration is written only once the product's own checker accepted it.
+CHECKED_CONFIGS = {"site.conf.j2", "haproxy.cfg.j2", "prosody.cfg.lua.j2", "overlay-firewall.nft.j2", "nebula.yml.j2"}
+
+
+def _tasks(node):
+    """Every task in a task file, blocks included."""
+    for task in node or []:
+        yield task
+        for key in ("block", "rescue", "always"):
+            yield from _tasks(task.get(key))
+
+
+def _written_configs():
+    """(task file, template, validate) for each of CHECKED_CONFIGS a task writes, by the template
+    module or as a config_files entry whose contents come from the template lookup."""
+    found = []
+    for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
+        for task in _tasks(_load(path) if path.stat().st_size else []):
+            template = task.get("ansible.builtin.template")
+            if template and template.get("src") in CHECKED_CONFIGS:
+                found.append((path.relative_to(ROOT), template["src"], template.get("validate")))
+            files = (task.get("scalemeet.jitsi.config_files") or {}).get("files")
+            for entry in files if isinstance(files, list) else []:
+                named = [t for t in CHECKED_CONFIGS if "'%s'" % t in str(entry.get("content"))]
+                found += [(path.relative_to(ROOT), t, entry.get("validate")) for t in named]
+    return found
+
+
+def test_product_configurations_are_written_through_their_checker():
+    written = _written_configs()
+    assert {template for _path, template, _validate in written} == CHECKED_CONFIGS, "a checked configuration is no longer found"
+    assert [(str(p), t) for p, t, validate in written if not validate or "%s" not in validate] == []

@@ -125,10 +125,13 @@ def test_diff_shows_contents_but_never_a_secret(tmp_path):
 def test_missing_parents_are_made_with_the_listed_owner_and_mode(tmp_path):
     old = os.umask(0o077)
     try:
-        cf.apply(cf.plan([spec(tmp_path / "a" / "b" / "c", mode="0755")], [spec(tmp_path / "a" / "b" / "c" / "f", "x\n")]),
+        # a file may sit in a parent that only the listed directory's creation makes
+        cf.apply(cf.plan([spec(tmp_path / "a" / "b" / "c", mode="0755")],
+                         [spec(tmp_path / "a" / "b" / "c" / "f", "x\n"), spec(tmp_path / "a" / "b" / "g", "y\n")]),
                  never_run)
     finally:
         os.umask(old)
     for directory in ("a", "a/b", "a/b/c"):
         assert stat.S_IMODE((tmp_path / directory).stat().st_mode) == 0o755, directory
     assert (tmp_path / "a" / "b" / "c" / "f").read_text() == "x\n"
+    assert (tmp_path / "a" / "b" / "g").read_text() == "y\n"
