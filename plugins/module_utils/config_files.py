@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A role's directories and configuration files, made so in one pass on the host.
+"""A role's directories, configuration files and links, made so in one pass on the host.
 
 Ansible's per-file tasks cost a module run each (two for a template), and on a run
 with nothing to change that cost is the whole run (docs/performance.md). The
@@ -39,7 +39,9 @@ class BadSpec(ConfigFilesError):
 
 
 class NotADirectory(ConfigFilesError):
-    """Something other than a directory is where a directory or a file's parent should be."""
+    """Something of another kind is in the way: not a directory where a directory or a parent
+    should be, not a regular file where a file should be, not a link where a link should be,
+    a directory where a path should be removed."""
 
 
 class ValidationFailed(ConfigFilesError):
@@ -64,16 +66,10 @@ def _ids(spec):
     return uid, gid, int(mode, 8)
 
 
-def _lstat(path):
+def _stat(path, follow=True):
+    """os.stat (os.lstat unless follow), or None when nothing is there."""
     try:
-        return os.lstat(path)
-    except OSError:
-        return None
-
-
-def _stat(path):
-    try:
-        return os.stat(path)
+        return os.stat(path) if follow else os.lstat(path)
     except OSError:
         return None
 
@@ -87,9 +83,10 @@ def _read(path):
         return f.read()
 
 
-def plan(directories, files):
-    """What would change: [(kind, spec, uid, gid, mode, reason)], kind 'directory' or 'file',
-    reason 'create', 'contents' or 'attributes'. Raises before anything is changed."""
+def plan(directories, files, links=(), absent=()):
+    """What would change: [(kind, spec, uid, gid, mode, reason)], kind 'directory', 'file',
+    'link' or 'absent', reason 'create', 'contents', 'attributes', 'target' or 'remove'.
+    Raises before anything is changed."""
     steps = []
     for spec in directories:
         uid, gid, mode = _ids(spec)
@@ -106,19 +103,42 @@ def plan(directories, files):
             planned_dirs.update(_missing_directories(step[1]["path"]))
     for spec in files:
         uid, gid, mode = _ids(spec)
-        parent = os.path.dirname(spec["path"])
-        if parent not in planned_dirs and not os.path.isdir(parent):
-            raise NotADirectory(spec["path"], "its directory %s does not exist (list it under directories)" % parent)
-        st = _lstat(spec["path"])
-        if st is not None and not stat.S_ISREG(st.st_mode):
-            raise NotADirectory(spec["path"], "exists and is not a regular file")
+        st = _in_place(spec["path"], planned_dirs, stat.S_ISREG, "regular file")
         if st is None:
             steps.append(("file", spec, uid, gid, mode, "create"))
         elif _read(spec["path"]) != spec["content"].encode("utf-8"):
             steps.append(("file", spec, uid, gid, mode, "contents"))
         elif _metadata_differs(st, uid, gid, mode):
             steps.append(("file", spec, uid, gid, mode, "attributes"))
+    for spec in links:
+        st = _in_place(spec["path"], planned_dirs, stat.S_ISLNK, "symbolic link")
+        if st is None:
+            steps.append(("link", spec, None, None, None, "create"))
+        elif os.readlink(spec["path"]) != spec["src"]:
+            steps.append(("link", spec, None, None, None, "target"))
+    for path in absent:
+        if not os.path.isabs(path):
+            raise BadSpec(path, "not an absolute path")
+        st = _stat(path, follow=False)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise NotADirectory(path, "is a directory; only files and links are removed")
+        if st is not None:
+            steps.append(("absent", {"path": path}, None, None, None, "remove"))
     return steps
+
+
+def _in_place(path, planned_dirs, is_kind, kind):
+    """What is at path (lstat, None when nothing), once its directory is there or planned and
+    nothing of another kind is in the way."""
+    if not os.path.isabs(path):
+        raise BadSpec(path, "not an absolute path")
+    parent = os.path.dirname(path)
+    if parent not in planned_dirs and not os.path.isdir(parent):
+        raise NotADirectory(path, "its directory %s does not exist (list it under directories)" % parent)
+    st = _stat(path, follow=False)
+    if st is not None and not is_kind(st.st_mode):
+        raise NotADirectory(path, "exists and is not a %s" % kind)
+    return st
 
 
 def _validator(command, run_command, path):
@@ -136,12 +156,31 @@ def apply(steps, run_command):
         if kind == "directory" and reason == "create":
             _make_directories(path, uid, gid, mode)
             continue
+        if kind == "link":
+            _replace_link(path, spec["src"])
+            continue
+        if kind == "absent":
+            os.unlink(path)
+            continue
         if kind == "file" and reason != "attributes":
             check = _validator(spec["validate"], run_command, path) if spec.get("validate") else None
             atomic_write_text(path, spec["content"], mode=mode, uid=uid, gid=gid, check=check)
             continue
         os.chown(path, uid, gid)
         os.chmod(path, mode)  # after chown, which may clear set-id bits
+
+
+def _replace_link(path, src):
+    """A new link beside the old path, renamed over it: readers see the old link or the new."""
+    tmp = "%s.%d.tmp" % (path, os.getpid())
+    if os.path.lexists(tmp):
+        os.unlink(tmp)
+    os.symlink(src, tmp)
+    try:
+        os.replace(tmp, path)
+    except OSError:
+        os.unlink(tmp)
+        raise
 
 
 def _missing_directories(path):
@@ -168,11 +207,16 @@ def diff(steps):
     before, after = [], []
     for kind, spec, spec_uid, spec_gid, mode, reason in steps:
         path = spec["path"]
-        if kind == "file" and reason in ("create", "contents") and not spec.get("secret"):
+        if kind in ("link", "absent"):
+            st = _stat(path, follow=False)
+            was = "absent" if st is None else "-> " + os.readlink(path) if stat.S_ISLNK(st.st_mode) else "present"
+            before.append("# %s: %s\n" % (path, was))
+            after.append("# %s: %s\n" % (path, "absent" if kind == "absent" else "-> " + spec["src"]))
+        elif kind == "file" and reason in ("create", "contents") and not spec.get("secret"):
             before.append("# %s\n%s" % (path, "" if reason == "create" else _read(path).decode("utf-8", "replace")))
             after.append("# %s\n%s" % (path, spec["content"]))
         else:
-            st = _lstat(path)
+            st = _stat(path, follow=False)
             before.append("# %s: %s\n" % (path, "absent" if st is None else _attributes(st.st_mode, st.st_uid, st.st_gid)))
             hidden = " (contents changed, not shown)" if kind == "file" and reason != "attributes" else ""
             after.append("# %s: %s%s\n" % (path, _attributes(mode, spec_uid, spec_gid), hidden))

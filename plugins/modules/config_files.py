@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: config_files
-short_description: Make a role's directories and configuration files so, in one module run
+short_description: Make a role's directories, configuration files and links so, in one module run
 version_added: 0.2.0
 description:
   - Creates the listed directories and writes the listed files (contents rendered on the controller,
@@ -20,7 +20,9 @@ description:
     C(ansible.builtin.template)); on a run with nothing to change that cost is most of the run.
   - New contents replace a file by an atomic rename of a temporary file in the same directory,
     after the file's O(files[].validate) command accepted it.
-  - Every path is checked (owners, groups, modes, parents) before any is changed.
+  - Then makes the listed symbolic links (a changed target by an atomic rename of a new link) and
+    removes the listed paths that should not be there.
+  - Every path is checked (owners, groups, modes, parents, what is in the way) before any is changed.
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
 attributes:
@@ -80,6 +82,25 @@ options:
         description: Never show the contents in a diff.
         type: bool
         default: false
+  links:
+    description: Symbolic links, made after the files (a link may point at one of them).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Absolute path of the link; its directory must exist or be listed in O(directories).
+        type: path
+        required: true
+      src:
+        description: What the link points at, as written in the link.
+        type: str
+        required: true
+  absent:
+    description: Files or links to remove when present, last. A directory here is an error.
+    type: list
+    elements: path
+    default: []
 """
 
 EXAMPLES = r"""
@@ -93,11 +114,23 @@ EXAMPLES = r"""
       - path: /etc/security/limits.d/60-scalemeet.conf
         content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
   register: settings
+
+- name: Write an nginx site, enable it and disable Debian's default
+  scalemeet.jitsi.config_files:
+    files:
+      - path: /etc/nginx/sites-available/meet.example.org.conf
+        content: "{{ lookup('ansible.builtin.template', 'site.conf.j2') }}"
+        validate: nginx-check-site %s
+    links:
+      - path: /etc/nginx/sites-enabled/meet.example.org.conf
+        src: /etc/nginx/sites-available/meet.example.org.conf
+    absent:
+      - /etc/nginx/sites-enabled/default
 """
 
 RETURN = r"""
 changed_paths:
-  description: Paths created or changed (or that would be, in check mode), in the order given.
+  description: Paths created, changed or removed (or that would be, in check mode) - directories, files, links, then removed paths, each in the order given.
   returned: success
   type: list
   elements: str
@@ -123,11 +156,15 @@ def main():
             files=dict(type="list", elements="dict", default=[],
                        options=dict(_COMMON, mode=dict(type="str", default="0644"), content=dict(type="str", required=True),
                                     validate=dict(type="str"), secret=dict(type="bool", default=False))),
+            links=dict(type="list", elements="dict", default=[],
+                       options=dict(path=dict(type="path", required=True), src=dict(type="str", required=True))),
+            absent=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
     try:
-        steps = plan(module.params["directories"], module.params["files"])
+        params = module.params
+        steps = plan(params["directories"], params["files"], params["links"], params["absent"])
         result = dict(changed=bool(steps), changed_paths=[s[1]["path"] for s in steps])
         if module._diff and steps:
             result["diff"] = diff(steps)

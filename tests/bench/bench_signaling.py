@@ -7,7 +7,7 @@ Rooms are created first by the shard's focus account, as jicofo would (only focu
 a room). Sessions stay connected until the step ends, so a step of N sessions holds N
 participants at once. The clients run on this machine and share its CPUs with the containers.
 
-Participants arrive at a fixed rate (open loop, tests/bench/ws_sessions.py on one asyncio loop)
+Participants arrive at a fixed rate (open loop, tests/bench/ws_sessions.py on one asyncio loop per process)
 and stay, so what grows from step to step is the number held at once. A step reports join
 latency (connect to own presence), errors by kind (a refused upgrade by its HTTP status),
 whether every room stayed on one shard, Prosody's CPU and memory on each shard, and the CPU of
@@ -19,8 +19,8 @@ than the load generator may open (then that bound is the reported point). Every 
 in sessions and time and stops by itself, and so is the ramp.
 """
 
-import asyncio
 import json
+import os
 import pathlib
 import resource
 import subprocess
@@ -36,7 +36,7 @@ from containers import container_address, container_cpu_seconds, machine_busy_se
 from stats import summary  # noqa: E402
 from tests.haproxy import runtime  # noqa: E402
 from tests.xmpp.c2s import Account  # noqa: E402
-from ws_sessions import Participant, allow_many_sockets, arrive, leave  # noqa: E402
+from ws_sessions import FILES_PER_PROCESS_MARGIN, allow_many_sockets, sessions_at_once  # noqa: E402
 
 PROSODY_USAGE = ("pid=$(systemctl show -P MainPID prosody); "
                  "awk '{print $14 + $15}' /proc/$pid/stat; awk '/VmRSS/{print $2}' /proc/$pid/status; getconf CLK_TCK")
@@ -68,10 +68,14 @@ class Cluster:
         self.containers = list(haproxy) + list(shards.values())
 
 
-def error_kind(exc):
-    """What failed, precise enough to act on: a refused websocket upgrade names its HTTP status."""
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return type(exc).__name__ + (" HTTP %d" % status if status else "")
+def process_cpu_seconds(pid):
+    """User and system CPU seconds of a live process of this machine (0 once it is gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
@@ -80,13 +84,13 @@ class CpuMeter:
     Percent of one CPU; the machine's capacity is 100 x its CPUs. When the machine is near its
     capacity, a step measures this test bed, not the servers (everything shares the same CPUs)."""
 
-    def __init__(self, containers):
+    def __init__(self, containers, pids=()):
         self.containers = containers
+        self.pids = list(pids)  # the generator's other processes, when it needs several
 
-    @staticmethod
-    def _generator():
+    def _generator(self):
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
+        return usage.ru_utime + usage.ru_stime + sum(process_cpu_seconds(pid) for pid in self.pids)
 
     def _sample(self):
         busy, cpus = machine_busy_seconds()
@@ -207,6 +211,22 @@ def create_rooms(cluster, rooms, prefix):
 
 # files the load generator holds besides its sessions (focus accounts, pipes, the interpreter's own)
 SOCKET_MARGIN = 100
+# The generator shares sessions among processes past one process's open-file limit; on 2 CPUs
+# more processes would only share them.
+MAX_GENERATOR_PROCESSES = 4
+
+
+def generator_capacity(destinations):
+    """(sessions the load generator can hold at once, what bounds it): open files of its
+    processes, or the local ports towards the HAProxy addresses."""
+    per_process = allow_many_sockets() - FILES_PER_PROCESS_MARGIN
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low, high = (int(v) for v in f.read().split())
+    ports = (high - low + 1) * destinations
+    if per_process * MAX_GENERATOR_PROCESSES <= ports:
+        return per_process * MAX_GENERATOR_PROCESSES, "%d processes of ulimit -Hn %d" % (
+            MAX_GENERATOR_PROCESSES, per_process + FILES_PER_PROCESS_MARGIN)
+    return ports, "%d local ports towards each of %d HAProxy addresses" % (high - low + 1, destinations)
 
 
 def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
@@ -218,40 +238,32 @@ def step(cluster, sessions, per_room=10, rate=25.0, time_limit=None):
     sustains (about 40 joins/s on 2 CPUs, the load generator using most of it); what grows from
     step to step is the number of sessions held at once."""
     time_limit = time_limit or sessions / rate * 1.5 + 60  # bounded: the step stops by itself
-    if allow_many_sockets() < sessions + SOCKET_MARGIN:
-        raise RuntimeError("this process may open too few files for %d sessions (ulimit -Hn)" % sessions)
+    per_process = allow_many_sockets() - FILES_PER_PROCESS_MARGIN
     prefix = "load%d-%d" % (sessions, int(time.time()))
     rooms = ["%s-r%04d" % (prefix, i) for i in range(max(1, sessions // per_room))]
     placed, focus = create_rooms(cluster, rooms, prefix)
     before = dict((s, prosody_usage(c)) for s, c in cluster.shards.items())
     meter = CpuMeter(cluster.containers)
-    meter.start()
-    participants = [Participant(cluster.haproxy[i % len(cluster.haproxy)], cluster.domain, rooms[i % len(rooms)], "p%05d" % i)
-                    for i in range(sessions)]
-    joined, latencies, errors, seen = [], [], {}, dict((r, set()) for r in rooms)
-
-    def result(participant, shard, seconds, error):
-        if error is not None:
-            errors[error_kind(error)] = errors.get(error_kind(error), 0) + 1
-            return
-        joined.append(participant)
+    specs = [(i, (cluster.haproxy[i % len(cluster.haproxy)], cluster.domain, rooms[i % len(rooms)], "p%05d" % i))
+             for i in range(sessions)]
+    wall, outcomes, cpu, leave_s = sessions_at_once(
+        specs, rate, time_limit, per_process, meter.stop,
+        on_started=lambda pids: (meter.pids.extend(pids), meter.start()))
+    errors, latencies, seen = {}, [], dict((r, set()) for r in rooms)
+    for room_jid, shard, seconds, kind in outcomes:
+        if kind is not None:
+            errors[kind] = errors.get(kind, 0) + 1
+            continue
         latencies.append(seconds)
-        seen[participant.room_jid.split("@")[0]].add(shard)
-
-    async def hold_then_leave():
-        wall = await arrive(participants, rate, time.monotonic() + time_limit, result)
-        measured = meter.stop()
-        started = time.monotonic()
-        await leave(participants)
-        return wall, measured, time.monotonic() - started
-    wall, cpu, leave_s = asyncio.run(hold_then_leave())
+        seen[room_jid.split("@")[0]].add(shard)
     busy = busy_after_leave(cluster)
     after = dict((s, prosody_usage(c)) for s, c in cluster.shards.items())
     for account in focus.values():
         account.close()
     failed = sum(errors.values())
     return {
-        "sessions": sessions, "rooms": len(rooms), "offered_joins_per_s": rate, "joined": len(joined), "errors": errors,
+        "sessions": sessions, "rooms": len(rooms), "offered_joins_per_s": rate, "joined": len(latencies), "errors": errors,
+        "generator_processes": max(1, len(meter.pids)),
         "error_rate": failed / sessions, "wall_s": wall, "joins_per_s": len(latencies) / wall if wall else 0.0,
         "join_ms": summary(latencies, 1000.0) if latencies else None,
         "rooms_on_one_shard": sum(1 for r in rooms if len(seen[r]) == 1 and seen[r] == {placed[r]}),
@@ -284,21 +296,28 @@ def next_steps(steps, growth=1.5, rounding=500):
         yield sessions
 
 
-def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, rate=25.0, sockets=None):
+def run(cluster, steps=(250, 500, 1000, 2000, 3000, 4500, 6000), headline=1000, rate=25.0, sockets=None,
+        max_sessions=None):
     """The ramp until it breaks; the headline step (1,000 sessions in 100 rooms) runs even when a
     smaller step broke first, so the issue's fixed point is always reported. Past the given steps
-    the ramp goes on until it breaks or a step would need more sockets than `sockets` (this
-    process's open-file limit) leaves after its own files."""
-    sockets = sockets or allow_many_sockets()
+    the ramp goes on until it breaks, a step would need more sockets than `sockets` (what the
+    generator's processes, or its local ports, allow; by default generator_capacity) leaves after its
+    own files, or a step would pass max_sessions (a bound on the bench's time: each step takes
+    sessions / rate seconds to fill)."""
+    sockets, bound = (sockets, "ulimit -Hn %d" % sockets) if sockets else generator_capacity(len(cluster.haproxy))
     results, break_point, done = [], None, 0
     for sessions in next_steps(sorted(set(steps) | {headline})):
         if break_point and sessions != headline:
             if sessions > headline:
                 break
             continue
+        if max_sessions and sessions > max_sessions:
+            break_point = {"sessions": None, "reason": "did not break up to %d sessions; the next step, %d, is past the "
+                           "bench's bound (--max-sessions %d)" % (done, sessions, max_sessions)}
+            break
         if sessions + SOCKET_MARGIN > sockets:
             break_point = {"sessions": None, "reason": "did not break up to %d sessions; the next step, %d, needs more "
-                           "sockets than the load generator may open (ulimit -Hn %d)" % (done, sessions, sockets)}
+                           "sockets than the load generator may open (%s)" % (done, sessions, bound)}
             break
         try:
             waited = wait_for_shards(cluster)

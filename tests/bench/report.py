@@ -126,10 +126,26 @@ def plots(report, out_dir):
     return written
 
 
-def write(results, out_dir, docs=None):
-    """results.json, results.md and plots into out_dir; the same Markdown into docs when given."""
+def carried_over(results, previous_path):
+    """The results of an earlier report that this run did not measure again (make bench with
+    --only), each marked with the date it was measured, after this run's own."""
+    try:
+        previous = json.loads(pathlib.Path(previous_path).read_text())
+    except (OSError, ValueError):
+        return results
+    measured = {r["name"] for r in results}
+    kept = [dict(r, measured=r.get("measured", previous.get("date", "unknown")))
+            for r in previous.get("results", []) if r.get("name") not in measured]
+    return results + kept
+
+
+def write(results, out_dir, docs=None, keep_previous=False):
+    """results.json, results.md and plots into out_dir; the same Markdown into docs when given.
+    keep_previous: results of out_dir's last report that this run did not measure stay in it."""
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if keep_previous:
+        results = carried_over(results, out_dir / "results.json")
     report = {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": machine(), "results": results}
     report["plots"] = plots(report, out_dir)

@@ -9,7 +9,8 @@
 Results go to docs/performance/ (results.json, results.md, plots) and docs/performance.md.
 Numbers and ratios only: nothing here passes or fails on a time.
 
-Usage: python tests/bench/run.py [--only modules,ansible,haproxy,signaling] [--keep] [--out DIR]
+Usage: python tests/bench/run.py [--only modules,ansible,haproxy,signaling] [--keep] [--reuse] [--out DIR]
+(--only keeps the last report's results of the benchmarks it does not run, each marked with its date.)
 """
 
 import argparse
@@ -36,6 +37,8 @@ CLUSTER_SHARDS = {"shard1": "cl-shard1", "shard2": "cl-shard2"}
 CLUSTER_DOMAIN = "meet.test"
 CLUSTER_HAPROXY = ["cl-hap1", "cl-hap2"]
 CLUSTER_SECRETS = "/var/lib/scalemeet/secrets/molecule.json"
+ALL = ("modules", "ansible", "haproxy", "signaling")
+DEFAULT_STEPS = (250, 500, 1000, 2000, 3000, 4500, 6000)
 
 
 def molecule(action, log):
@@ -67,17 +70,29 @@ def measured(name, bench):
         return {"name": name, "error": str(exc)[:2000]}
 
 
+def signaling(cluster, steps, args):
+    """The signaling ramp; a ramp that does not start from the default steps is reported beside
+    the last full one (kept by --only), not in its place."""
+    result = bench_signaling.run(cluster, steps, rate=args.rate, max_sessions=args.max_sessions)
+    if steps != DEFAULT_STEPS:
+        result["name"] += " (steps %s)" % ", ".join(str(s) for s in steps)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="modules,ansible,haproxy,signaling", help="comma-separated benchmarks to run")
+    parser.add_argument("--only", default=",".join(ALL),
+                        help="comma-separated benchmarks to run; the report keeps the last results of the others")
     parser.add_argument("--keep", action="store_true", help="leave the cluster's containers running")
     parser.add_argument("--reuse", action="store_true", help="measure the cluster left by --keep (no first converge)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "performance"))
     parser.add_argument("--docs", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--requests", type=int, default=3000, help="requests per path for the HAProxy comparison")
     parser.add_argument("--rooms", type=int, default=200000, help="rooms in the full stick table")
-    parser.add_argument("--steps", default="250,500,1000,2000,3000,4500,6000",
+    parser.add_argument("--steps", default=",".join(str(s) for s in DEFAULT_STEPS),
                         help="session counts of the signaling ramp; past the last it grows by half each step until it breaks")
+    parser.add_argument("--max-sessions", type=int, default=None,
+                        help="the signaling ramp stops before a step of more sessions (bounds the bench's time)")
     parser.add_argument("--rate", type=float, default=25.0, help="participants arriving per second in each signaling step")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -105,11 +120,12 @@ def main():
                 unthrottle()
                 cluster = bench_signaling.Cluster(CLUSTER_HAPROXY, CLUSTER_SHARDS, CLUSTER_DOMAIN, CLUSTER_SECRETS)
                 steps = tuple(int(n) for n in args.steps.split(","))
-                results.append(measured("signaling load", lambda: bench_signaling.run(cluster, steps, rate=args.rate)))
+                results.append(measured("signaling load", lambda: signaling(cluster, steps, args)))
         finally:
             if not args.keep:
                 molecule("destroy", log)
-    written = report.write(results, args.out, args.docs)
+    # a partial run (--only) keeps the last report's other results, marked with their date
+    written = report.write(results, args.out, args.docs, keep_previous=only != set(ALL))
     print(report.markdown(written))
 
 

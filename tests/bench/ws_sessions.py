@@ -11,7 +11,9 @@ MUC join until the server reflects our own presence.
 """
 
 import asyncio
+import multiprocessing
 import pathlib
+import os
 import resource
 import sys
 import time
@@ -28,9 +30,22 @@ from tests.xmpp.anonymous import (NS_BIND, NS_CLIENT, NS_FRAMING, NS_MUC, NS_MUC
 TLS = _insecure_tls()
 
 
+# As root the load generator raises its hard limit too, up to this many files (the kernel's
+# fs.nr_open caps it): a shell's ulimit -Hn (20,000 here) would end the ramp before a shard breaks.
+ROOT_FILE_LIMIT = 262144
+
+
 def allow_many_sockets():
-    """Raise this process's open-file limit to its hard limit: a session holds one socket."""
+    """Raise this process's open-file limit as far as it may go: a session holds one socket."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if os.geteuid() == 0 and hard < ROOT_FILE_LIMIT:
+        try:
+            with open("/proc/sys/fs/nr_open") as f:
+                wanted = min(ROOT_FILE_LIMIT, int(f.read()))
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, wanted))
+            soft = hard = wanted
+        except (OSError, ValueError):
+            pass  # not allowed here (no CAP_SYS_RESOURCE): the hard limit stands
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
@@ -90,9 +105,12 @@ class Participant:
             await self.ws.close()
 
 
-async def arrive(participants, rate, deadline, on_result):
-    """Join each participant at start + i/rate (open loop); on_result(participant, shard, seconds, error)."""
-    start = time.monotonic()
+async def arrive(participants, rate, deadline, on_result, start=None, indices=None):
+    """Join each participant at start + i/rate (open loop), i its place in the arrivals of all
+    generator processes (indices; by default its place in the list); start is time.monotonic(),
+    one clock for every process of the machine. on_result(participant, shard, seconds, error)."""
+    start = time.monotonic() if start is None else start
+    indices = range(len(participants)) if indices is None else indices
 
     async def one(i, participant):
         await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
@@ -102,9 +120,103 @@ async def arrive(participants, rate, deadline, on_result):
             on_result(participant, None, None, exc)
             return
         on_result(participant, shard, seconds, None)
-    await asyncio.gather(*(one(i, p) for i, p in enumerate(participants)))
+    await asyncio.gather(*(one(i, p) for i, p in zip(indices, participants)))
     return time.monotonic() - start
 
 
 async def leave(participants):
     await asyncio.gather(*(p.close() for p in participants), return_exceptions=True)
+
+
+def error_kind(exc):
+    """What failed, precise enough to act on: a refused websocket upgrade names its HTTP status."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return type(exc).__name__ + (" HTTP %d" % status if status else "")
+
+
+# A process may hold only so many sockets (ulimit -Hn, 20,000 on this machine, and it cannot be
+# raised without CAP_SYS_RESOURCE): past that the sessions are shared by several processes.
+FILES_PER_PROCESS_MARGIN = 100
+
+
+async def _hold(specs, rate, start, time_limit, after_arrivals):
+    """Join each of specs ([(index, Participant arguments)]) at its place in the arrivals, await
+    after_arrivals(wall, outcomes), then leave all together.
+    Returns (wall, [(room, shard, seconds, error kind)], what after_arrivals returned, leave seconds)."""
+    participants = [Participant(*args) for _index, args in specs]
+    outcomes = []
+
+    def on_result(participant, shard, seconds, exc):
+        outcomes.append((participant.room_jid, shard, seconds, None if exc is None else error_kind(exc)))
+    wall = await arrive(participants, rate, start + time_limit, on_result, start=start, indices=[i for i, _a in specs])
+    arrived = await after_arrivals(wall, outcomes)
+    started = time.monotonic()
+    await leave(participants)
+    return wall, outcomes, arrived, time.monotonic() - started
+
+
+def _worker(conn, specs, rate, time_limit):
+    """One generator process of several: its share of the arrivals, on the machine's one clock;
+    reports them, leaves when told."""
+    allow_many_sockets()
+
+    async def report_then_wait(wall, outcomes):
+        conn.send((wall, outcomes))
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+    conn.send("ready")
+    start = conn.recv()
+    leave_s = asyncio.run(_hold(specs, rate, start, time_limit, report_then_wait))[3]
+    conn.send(leave_s)
+
+
+def sessions_at_once(specs, rate, time_limit, per_process, on_all_arrived, on_started=None):
+    """Hold len(specs) sessions: each joins at its place in the arrivals (specs: [(index,
+    Participant arguments)]), on_all_arrived() once every join ended, then all leave together.
+    More sessions than per_process are shared among processes, every K-th arrival to each.
+    on_started(pids of the generator processes besides this one) before the first arrival.
+    Returns (wall, [(room, shard, seconds, error kind)], what on_all_arrived returned, seconds the leave took)."""
+    processes = max(1, -(-len(specs) // per_process))
+    if processes == 1:
+        if on_started:
+            on_started([])
+
+        async def measure(_wall, _outcomes):
+            return on_all_arrived()
+        return asyncio.run(_hold(specs, rate, time.monotonic(), time_limit, measure))
+    context = multiprocessing.get_context("spawn")  # no fork: the caller holds threads and TLS state
+    pipes, workers = [], []
+    for share in range(processes):
+        parent, child = context.Pipe()
+        worker = context.Process(target=_worker, args=(child, specs[share::processes], rate, time_limit), daemon=True)
+        worker.start()
+        pipes.append(parent)
+        workers.append(worker)
+    try:
+        for pipe, worker in zip(pipes, workers):  # every process ready before the first arrival
+            try:
+                ready = pipe.poll(120) and pipe.recv() == "ready"
+            except EOFError:
+                ready = False
+            if not ready:
+                raise RuntimeError("load generator process %d did not start (exit code %s)" % (worker.pid, worker.exitcode))
+        if on_started:
+            on_started([w.pid for w in workers])
+        start = time.monotonic() + 0.2
+        for pipe in pipes:
+            pipe.send(start)
+        outcomes, wall = [], 0.0
+        for pipe in pipes:
+            if not pipe.poll(time_limit + 120):
+                raise RuntimeError("a load generator process did not report its arrivals in time")
+            share_wall, share_outcomes = pipe.recv()
+            wall, outcomes = max(wall, share_wall), outcomes + share_outcomes
+        arrived = on_all_arrived()
+        for pipe in pipes:
+            pipe.send("leave")
+        leave_s = max(pipe.recv() if pipe.poll(300) else float("nan") for pipe in pipes)
+        return wall, outcomes, arrived, leave_s
+    finally:
+        for worker in workers:
+            worker.join(30)
+            if worker.is_alive():
+                worker.terminate()

@@ -82,6 +82,19 @@ def test_report_writes_json_markdown_plots_and_docs(tmp_path, monkeypatch):
     assert "## Latest results" in text and "### HAProxy" in text and "](out/haproxy_latency.png)" in text
 
 
+def test_a_partial_run_keeps_the_other_results_marked_with_their_date(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "machine", lambda: {"cpus": 2})
+    monkeypatch.setattr(report, "plots", lambda _report, _out: [])
+    first = report.write([{"name": "ansible", "ratio": 16.0}, {"name": "signaling", "p99": 305.0}], tmp_path)
+    second = report.write([{"name": "ansible", "ratio": 12.0}], tmp_path, keep_previous=True)
+    assert second["results"] == [{"name": "ansible", "ratio": 12.0},
+                                 {"name": "signaling", "p99": 305.0, "measured": first["date"]}]
+    third = report.write([{"name": "ansible", "ratio": 11.0}], tmp_path, keep_previous=True)
+    # a result carried twice keeps the date it was measured, not the date of the run that carried it
+    assert third["results"][1] == {"name": "signaling", "p99": 305.0, "measured": first["date"]}
+    assert report.write([{"name": "ansible", "ratio": 10.0}], tmp_path)["results"] == [{"name": "ansible", "ratio": 10.0}]
+
+
 def test_a_step_breaks_on_errors_or_slow_joins():
     sys.path.insert(0, str(ROOT))
     import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
@@ -107,12 +120,12 @@ def test_cpu_bound_names_the_saturated_machine_a_busy_process_or_waiting():
 
 
 def test_refused_upgrades_are_counted_by_http_status():
-    import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
+    import ws_sessions  # noqa: E402  # pylint: disable=import-outside-toplevel
 
     class Refused(Exception):
         response = type("Response", (), {"status_code": 503})()
-    assert bench_signaling.error_kind(Refused("no")) == "Refused HTTP 503"
-    assert bench_signaling.error_kind(TimeoutError("slow")) == "TimeoutError"
+    assert ws_sessions.error_kind(Refused("no")) == "Refused HTTP 503"
+    assert ws_sessions.error_kind(TimeoutError("slow")) == "TimeoutError"
 
 
 def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
@@ -129,7 +142,7 @@ def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
     monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {})
     monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
     result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1", "shard2": "c2"}})(),
-                                 steps=(100, 250, 500, 1500), headline=1000)
+                                 steps=(100, 250, 500, 1500), headline=1000, sockets=20000)
     assert ran == [100, 250, 1000]
     assert result["break_point"] == {"sessions": 250, "reason": "errors 5.0 % > 1 %"}
     assert result["headline"]["sessions"] == 1000
@@ -146,13 +159,15 @@ def test_a_step_that_cannot_run_is_the_break_point_and_earlier_steps_are_kept(mo
     monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {"cl-hap1": ["Server shards/shard1 is DOWN"]})
     monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
     monkeypatch.setattr(bench_signaling.time, "sleep", lambda _s: None)
-    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(500, 2000, 3000), headline=1000, rate=25.0)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(500, 2000, 3000), headline=1000, rate=25.0,
+                                 sockets=20000)
     assert [s["sessions"] for s in result["steps"]] == [500, 1000, 2000]
     assert result["break_point"] == {"sessions": 2000, "reason": "step failed: GET /config.js?room=x answered 503"}
     assert result["steps"][-1]["haproxy_log"] == {"cl-hap1": ["Server shards/shard1 is DOWN"]}
 
 
-def test_past_its_steps_the_ramp_grows_by_half_until_the_generator_runs_out_of_sockets(monkeypatch):
+def steps_that_never_break(monkeypatch):
+    """bench_signaling with a step that always holds; the list of the step sizes it ran."""
     import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
     ran = []
 
@@ -162,12 +177,27 @@ def test_past_its_steps_the_ramp_grows_by_half_until_the_generator_runs_out_of_s
     monkeypatch.setattr(bench_signaling, "step", fake_step)
     monkeypatch.setattr(bench_signaling, "haproxy_events", lambda _cluster, _since=None: {})
     monkeypatch.setattr(bench_signaling, "wait_for_shards", lambda _cluster: 0.0)
+    return bench_signaling, ran
+
+
+def test_past_its_steps_the_ramp_grows_by_half_until_the_generator_runs_out_of_sockets(monkeypatch):
+    bench_signaling, ran = steps_that_never_break(monkeypatch)
     result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(1000, 2000), sockets=10000)
     # 2000 * 1.5 = 3000, 4500, 6750 -> 7000, 10500 (more than 10,000 sockets less the margin)
     assert ran == [1000, 2000, 3000, 4500, 7000]
     assert result["break_point"] == {
         "sessions": None, "reason": "did not break up to 7000 sessions; the next step, 10500, needs more sockets than "
         "the load generator may open (ulimit -Hn 10000)"}
+
+
+def test_the_ramp_stops_before_a_step_past_its_bound(monkeypatch):
+    bench_signaling, ran = steps_that_never_break(monkeypatch)
+    result = bench_signaling.run(type("Cluster", (), {"shards": {"shard1": "c1"}})(), steps=(20500,), sockets=262144,
+                                 max_sessions=31000)
+    assert ran == [1000, 20500, 31000]
+    assert result["break_point"] == {
+        "sessions": None, "reason": "did not break up to 31000 sessions; the next step, 46500, is past the bench's bound "
+        "(--max-sessions 31000)"}
 
 
 def test_past_its_steps_the_ramp_stops_at_the_step_that_breaks(monkeypatch):

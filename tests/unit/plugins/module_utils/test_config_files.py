@@ -135,3 +135,52 @@ def test_missing_parents_are_made_with_the_listed_owner_and_mode(tmp_path):
         assert stat.S_IMODE((tmp_path / directory).stat().st_mode) == 0o755, directory
     assert (tmp_path / "a" / "b" / "c" / "f").read_text() == "x\n"
     assert (tmp_path / "a" / "b" / "g").read_text() == "y\n"
+
+
+def test_links_follow_the_files_and_a_new_target_replaces_the_link(tmp_path):
+    (tmp_path / "enabled").mkdir()
+    site = tmp_path / "site.conf"
+    link = tmp_path / "enabled" / "site.conf"
+    files = [spec(site, "server {}\n")]
+    links = [dict(path=str(link), src=str(site))]
+    steps = cf.plan([], files, links)
+    assert reasons(steps) == [("file", "site.conf", "create"), ("link", "site.conf", "create")]
+    cf.apply(steps, never_run)
+    assert os.readlink(link) == str(site) and link.read_text() == "server {}\n"
+    assert cf.plan([], files, links) == []
+    links = [dict(path=str(link), src="../other.conf")]
+    steps = cf.plan([], files, links)
+    assert reasons(steps) == [("link", "site.conf", "target")]
+    assert cf.diff(steps) == {"before": "# %s: -> %s\n" % (link, site), "after": "# %s: -> ../other.conf\n" % link}
+    cf.apply(steps, never_run)
+    assert os.readlink(link) == "../other.conf"
+    assert sorted(os.listdir(tmp_path / "enabled")) == ["site.conf"]  # no temporary link left
+
+
+def test_absent_paths_are_removed_once_and_only_files_or_links(tmp_path):
+    (tmp_path / "default").symlink_to("/nonexistent/default")  # a dangling link is still there
+    (tmp_path / "old.pref").write_text("Pin: version 1\n")
+    absent = [str(tmp_path / "default"), str(tmp_path / "old.pref"), str(tmp_path / "never-there")]
+    steps = cf.plan([], [], [], absent)
+    assert reasons(steps) == [("absent", "default", "remove"), ("absent", "old.pref", "remove")]
+    assert cf.diff(steps)["after"] == "# %s: absent\n# %s: absent\n" % (tmp_path / "default", tmp_path / "old.pref")
+    cf.apply(steps, never_run)
+    assert sorted(os.listdir(tmp_path)) == []
+    assert cf.plan([], [], [], absent) == []
+
+
+@pytest.mark.parametrize("make, links, absent, error, fragment", [
+    (lambda d: (d / "site.conf").write_text("x"), [("site.conf", "/elsewhere")], [], cf.NotADirectory,
+     "exists and is not a symbolic link"),
+    (lambda d: None, [("missing/site.conf", "/elsewhere")], [], cf.NotADirectory, "does not exist"),
+    (lambda d: (d / "dir").mkdir(), [], ["dir"], cf.NotADirectory, "is a directory"),
+    (lambda d: None, [], ["relative/path"], cf.BadSpec, "not an absolute path"),
+])
+def test_what_is_in_the_way_of_links_and_removals_fails_before_any_change(tmp_path, make, links, absent, error, fragment):
+    make(tmp_path)
+    files = [spec(tmp_path / "new.conf", "new\n")]
+    link_specs = [dict(path=str(tmp_path / p), src=s) for p, s in links]
+    absent = [a if a.startswith("relative") else str(tmp_path / a) for a in absent]
+    with pytest.raises(error, match=fragment):
+        cf.plan([], files, link_specs, absent)
+    assert not (tmp_path / "new.conf").exists()

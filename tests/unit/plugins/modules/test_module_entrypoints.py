@@ -7,7 +7,8 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.scalemeet.jitsi.plugins.modules import bridge_slot, component_secrets, config_files, nebula_ca, nebula_certificate
+from ansible_collections.scalemeet.jitsi.plugins.modules import (
+    bridge_slot, component_secrets, config_files, nebula_ca, nebula_certificate, self_signed_certificate)
 
 
 class Exit(Exception):
@@ -123,3 +124,14 @@ def test_config_files_failure_names_the_path(tmp_path):
     bad = str(tmp_path / "a.conf")
     kind, result = run(config_files, {"files": [{"path": bad, "content": "x", "mode": "rw-r--r--"}]})
     assert kind == "fail" and result["path"] == bad and "rw-r--r--" in result["msg"]
+
+
+@pytest.mark.skipif(not shutil.which("openssl"), reason="needs openssl")
+def test_certificate_check_mode_changes_nothing_and_a_failure_names_the_path(tmp_path):
+    args = {"path": str(tmp_path / "c" / "x.crt"), "key_path": str(tmp_path / "c" / "x.key"), "names": ["x.test"],
+            "directory_mode": "0700", "_ansible_check_mode": True}
+    kind, result = run(self_signed_certificate, args)
+    assert kind == "exit" and result["changed"] is True and result["created"] is True
+    assert result["changes"] == ["directory", "generate"] and not (tmp_path / "c").exists()
+    kind, result = run(self_signed_certificate, dict(args, names=["not a name"]))
+    assert kind == "fail" and "'not a name' is not a DNS name" in result["msg"] and result["path"] == args["path"]
