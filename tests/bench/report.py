@@ -109,20 +109,28 @@ def plots(report, out_dir):
             fig.savefig(out_dir / "haproxy_latency.png", dpi=100)
             plt.close(fig)
             written.append("haproxy_latency.png")
-        if "steps" in result:
+    ramps = [r for r in report["results"] if "steps" in r]
+    if ramps:  # every signaling ramp in one plot (a partial run keeps the last full one beside it)
+        fig, ax = plt.subplots(figsize=(8, 4))
+        for result in ramps:
             steps = [s for s in result["steps"] if s.get("join_ms")]  # a step where nobody joined has no latency
-            fig, ax = plt.subplots(figsize=(8, 4))
             sessions = [s["sessions"] for s in steps]
-            ax.plot(sessions, [s["join_ms"]["p50"] for s in steps], marker="o", label="join p50")
-            ax.plot(sessions, [s["join_ms"]["p99"] for s in steps], marker="o", label="join p99")
-            ax.set_xlabel("sessions")
-            ax.set_ylabel("ms to join a room")
-            ax.set_title("Signaling: join latency against sessions")
-            ax.legend()
-            fig.tight_layout()
-            fig.savefig(out_dir / "join_latency.png", dpi=100)
-            plt.close(fig)
-            written.append("join_latency.png")
+            label = "" if len(ramps) == 1 else " (%s)" % result.get("measured", report["date"])
+            ax.plot(sessions, [s["join_ms"]["p50"] for s in steps], marker="o", label="join p50" + label)
+            ax.plot(sessions, [s["join_ms"]["p99"] for s in steps], marker="o", label="join p99" + label)
+            broke = [s for s in result["steps"] if s.get("break")]
+            for step in broke[:1]:
+                ax.axvline(step["sessions"], color="red", linestyle="--", linewidth=1)
+                ax.annotate("breaks: " + step["break"], (step["sessions"], ax.get_ylim()[1] * 0.9), color="red",
+                            ha="right", fontsize=8)
+        ax.set_xlabel("sessions")
+        ax.set_ylabel("ms to join a room (participants who joined)")
+        ax.set_title("Signaling: join latency against sessions")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(out_dir / "join_latency.png", dpi=100)
+        plt.close(fig)
+        written.append("join_latency.png")
     return written
 
 

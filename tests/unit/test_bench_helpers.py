@@ -95,6 +95,17 @@ def test_a_partial_run_keeps_the_other_results_marked_with_their_date(tmp_path, 
     assert report.write([{"name": "ansible", "ratio": 10.0}], tmp_path)["results"] == [{"name": "ansible", "ratio": 10.0}]
 
 
+def test_two_ramps_share_one_latency_plot(tmp_path, monkeypatch):
+    monkeypatch.setattr(report, "machine", lambda: {"cpus": 2})
+    ramp = {"name": "signaling", "steps": [{"sessions": 1000, "join_ms": {"p50": 90.0, "p99": 130.0}}]}
+    extended = {"name": "signaling (steps 20500)", "steps": [
+        {"sessions": 1000, "join_ms": {"p50": 91.0, "p99": 129.0}},
+        {"sessions": 20500, "join_ms": {"p50": 99.0, "p99": 203.0}, "break": "errors 24.0 % > 1 %"}]}
+    written = report.write([extended, dict(ramp, measured="2026-11-27 13:12 UTC")], tmp_path)
+    assert written["plots"] == ["join_latency.png"]
+    assert (tmp_path / "join_latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_a_step_breaks_on_errors_or_slow_joins():
     sys.path.insert(0, str(ROOT))
     import bench_signaling  # noqa: E402  # pylint: disable=import-outside-toplevel
