@@ -14,15 +14,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import grp
 import os
-import pwd
-import re
 import stat
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.file_attributes import (
+    attributes_differ, group_id, octal_mode, stat_or_none, user_id)
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import atomic_write_text
-
-MODE = re.compile(r"^0?[0-7]{3,4}$")
 
 
 class ConfigFilesError(Exception):
@@ -52,30 +49,16 @@ def _ids(spec):
     path = spec["path"]
     if not os.path.isabs(path):
         raise BadSpec(path, "not an absolute path")
-    mode = str(spec.get("mode") or "")
-    if not MODE.match(mode):
-        raise BadSpec(path, "mode %r is not an octal mode such as 0644" % mode)
-    try:
-        uid = pwd.getpwnam(spec.get("owner") or "root").pw_uid
-    except KeyError:
+    mode = octal_mode(spec.get("mode"))
+    if mode is None:
+        raise BadSpec(path, "mode %r is not an octal mode such as 0644" % str(spec.get("mode") or ""))
+    uid = user_id(spec.get("owner") or "root")
+    if uid is None:
         raise BadSpec(path, "no user %r on this host" % spec.get("owner"))
-    try:
-        gid = grp.getgrnam(spec.get("group") or "root").gr_gid
-    except KeyError:
+    gid = group_id(spec.get("group") or "root")
+    if gid is None:
         raise BadSpec(path, "no group %r on this host" % spec.get("group"))
-    return uid, gid, int(mode, 8)
-
-
-def _stat(path, follow=True):
-    """os.stat (os.lstat unless follow), or None when nothing is there."""
-    try:
-        return os.stat(path) if follow else os.lstat(path)
-    except OSError:
-        return None
-
-
-def _metadata_differs(st, uid, gid, mode):
-    return st.st_uid != uid or st.st_gid != gid or stat.S_IMODE(st.st_mode) != mode
+    return uid, gid, mode
 
 
 def _read(path):
@@ -90,12 +73,12 @@ def plan(directories, files, links=(), absent=()):
     steps = []
     for spec in directories:
         uid, gid, mode = _ids(spec)
-        st = _stat(spec["path"])  # a link to a directory is that directory, as for ansible.builtin.file
+        st = stat_or_none(spec["path"])  # a link to a directory is that directory, as for ansible.builtin.file
         if st is not None and not stat.S_ISDIR(st.st_mode):
             raise NotADirectory(spec["path"], "exists and is not a directory")
         if st is None:
             steps.append(("directory", spec, uid, gid, mode, "create"))
-        elif _metadata_differs(st, uid, gid, mode):
+        elif attributes_differ(st, uid, gid, mode):
             steps.append(("directory", spec, uid, gid, mode, "attributes"))
     planned_dirs = set()
     for step in steps:
@@ -108,7 +91,7 @@ def plan(directories, files, links=(), absent=()):
             steps.append(("file", spec, uid, gid, mode, "create"))
         elif _read(spec["path"]) != spec["content"].encode("utf-8"):
             steps.append(("file", spec, uid, gid, mode, "contents"))
-        elif _metadata_differs(st, uid, gid, mode):
+        elif attributes_differ(st, uid, gid, mode):
             steps.append(("file", spec, uid, gid, mode, "attributes"))
     for spec in links:
         st = _in_place(spec["path"], planned_dirs, stat.S_ISLNK, "symbolic link")
@@ -119,7 +102,7 @@ def plan(directories, files, links=(), absent=()):
     for path in absent:
         if not os.path.isabs(path):
             raise BadSpec(path, "not an absolute path")
-        st = _stat(path, follow=False)
+        st = stat_or_none(path, follow=False)
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise NotADirectory(path, "is a directory; only files and links are removed")
         if st is not None:
@@ -135,7 +118,7 @@ def _in_place(path, planned_dirs, is_kind, kind):
     parent = os.path.dirname(path)
     if parent not in planned_dirs and not os.path.isdir(parent):
         raise NotADirectory(path, "its directory %s does not exist (list it under directories)" % parent)
-    st = _stat(path, follow=False)
+    st = stat_or_none(path, follow=False)
     if st is not None and not is_kind(st.st_mode):
         raise NotADirectory(path, "exists and is not a %s" % kind)
     return st
@@ -208,7 +191,7 @@ def diff(steps):
     for kind, spec, spec_uid, spec_gid, mode, reason in steps:
         path = spec["path"]
         if kind in ("link", "absent"):
-            st = _stat(path, follow=False)
+            st = stat_or_none(path, follow=False)
             was = "absent" if st is None else "-> " + os.readlink(path) if stat.S_ISLNK(st.st_mode) else "present"
             before.append("# %s: %s\n" % (path, was))
             after.append("# %s: %s\n" % (path, "absent" if kind == "absent" else "-> " + spec["src"]))
@@ -216,7 +199,7 @@ def diff(steps):
             before.append("# %s\n%s" % (path, "" if reason == "create" else _read(path).decode("utf-8", "replace")))
             after.append("# %s\n%s" % (path, spec["content"]))
         else:
-            st = _stat(path, follow=False)
+            st = stat_or_none(path, follow=False)
             before.append("# %s: %s\n" % (path, "absent" if st is None else _attributes(st.st_mode, st.st_uid, st.st_gid)))
             hidden = " (contents changed, not shown)" if kind == "file" and reason != "attributes" else ""
             after.append("# %s: %s%s\n" % (path, _attributes(mode, spec_uid, spec_gid), hidden))

@@ -12,12 +12,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import grp
 import os
 import re
 import stat
 
-MODE = re.compile(r"^0?[0-7]{3,4}$")
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.file_attributes import attributes_differ, group_id, octal_mode, stat_or_none
+
 # What openssl and the services accept as a DNS name in subjectAltName, wildcard included.
 DNS_NAME = re.compile(r"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 
@@ -44,27 +44,21 @@ class GenerationFailed(CertificateError):
 
 
 def _mode(path, value):
-    if not MODE.match(str(value or "")):
+    mode = octal_mode(value)
+    if mode is None:
         raise BadRequest(path, "mode %r is not an octal mode such as 0640" % (value,))
-    return int(str(value), 8)
+    return mode
 
 
 def _gid(path, group):
-    try:
-        return grp.getgrnam(group).gr_gid
-    except KeyError:
+    gid = group_id(group)
+    if gid is None:
         raise BadRequest(path, "no group %r on this host" % (group,))
-
-
-def _stat(path):
-    try:
-        return os.stat(path)
-    except OSError:
-        return None
+    return gid
 
 
 def _differs(st, gid, mode):
-    return st.st_uid != 0 or st.st_gid != gid or stat.S_IMODE(st.st_mode) != mode
+    return attributes_differ(st, 0, gid, mode)  # key and directory belong to root
 
 
 def plan(request):
@@ -86,7 +80,7 @@ def plan(request):
     key_gid, key_mode = _gid(key_path, request["key_group"]), _mode(key_path, request["key_mode"])
     steps = []
     directory = os.path.dirname(path)
-    dir_st = _stat(directory)
+    dir_st = stat_or_none(directory)
     if dir_st is not None and not stat.S_ISDIR(dir_st.st_mode):
         raise BadRequest(directory, "exists and is not a directory")
     if request.get("directory_mode"):
@@ -97,7 +91,7 @@ def plan(request):
             steps.append(("directory", "attributes"))
     # Without directory_mode a missing directory is the calling role's to make (in check mode
     # it has not made it yet): planned as a new pair, refused by apply().
-    cert_st, key_st = _stat(path), _stat(key_path)
+    cert_st, key_st = stat_or_none(path), stat_or_none(key_path)
     if cert_st is None:
         steps.append(("generate", "create"))
     elif key_st is None:
