@@ -1,6 +1,13 @@
 """Verify the common role's real outcomes on each container."""
 
+import pathlib
+import shlex
+import sys
+
 import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 
 SYSCTL_FILE = "/etc/sysctl.d/60-scalemeet-media.conf"
 
@@ -58,3 +65,23 @@ def test_timesyncd_configured_and_enabled(host):
     assert host.service("systemd-timesyncd").is_enabled
     # inside a container the unit is condition-skipped: the host owns the clock
     assert host.check_output("systemd-detect-virt --container") != "none"
+
+
+def test_the_service_query_reads_right_on_a_real_systemd(host):
+    """service_states.yml's own argv on the container's systemd, read by the filter the roles use."""
+    sys.path.insert(0, str(ROOT / ".cache" / "collections"))
+    from ansible_collections.scalemeet.jitsi.plugins.filter.service_needs_action import service_needs_action
+    tasks = yaml.safe_load((ROOT / "roles" / "common" / "tasks" / "service_states.yml").read_text())
+    argv = next(t for t in tasks if t.get("register") == "common_service_states")["ansible.builtin.command"]["argv"]
+    output = host.check_output(" ".join(shlex.quote(a) for a in argv))
+    # timesyncd: enabled, condition-skipped in a container; journald: static, so left to the module
+    assert service_needs_action("systemd-timesyncd", output, started=False) is False
+    assert service_needs_action("systemd-timesyncd", output) is True
+    assert service_needs_action("systemd-journald", output) is True
+    assert service_needs_action("scalemeet-no-such-unit", output) is True
+    host.run("systemctl disable systemd-timesyncd")
+    try:
+        output = host.check_output(" ".join(shlex.quote(a) for a in argv))
+        assert service_needs_action("systemd-timesyncd", output, started=False) is True
+    finally:
+        host.run("systemctl enable systemd-timesyncd")
