@@ -6,7 +6,11 @@
 - per role: ansible.posix.profile_roles over the no-op re-run;
 - one task: `ansible all -m command -a /bin/true`, the cost of one remote step on every host,
   and how many host-tasks the no-op ran (its recap's ok): together they say how much of the
-  re-run is Ansible's cost per task, which only fewer tasks lower.
+  re-run is Ansible's cost per task, which only fewer tasks lower;
+- CPU: where the CPU seconds of the floor and of the no-op went, the controller's (ansible and
+  the docker clients it starts, as this process's reaped children) and the hosts' (the
+  containers' cgroups). The runs are CPU-bound on this machine, so these say which side a
+  change must lower.
 
 The ratio no-op / floor is the number to watch (target: at most 3). Both use the ansible.cfg
 Molecule wrote for the scenario (forks, pipelining, docker connection), so they differ only in
@@ -16,14 +20,17 @@ what they run.
 import os
 import pathlib
 import re
+import resource
 import subprocess
 import time
 
 import yaml
 
+from containers import container_cpu_seconds
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ROLE_LINE = re.compile(r"^(?P<role>\S[^-]*?)\s+-{3,}\s+(?P<seconds>\d+\.\d+)s\s*$")
-RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)")
+RECAP_LINE = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+).*?skipped=(?P<skipped>\d+)")
 
 
 def ephemeral_directory(scenario):
@@ -43,13 +50,23 @@ def ansible_env(ephemeral, callbacks):
     return env
 
 
-def timed(cmd, env):
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd, env, hosts=()):
+    """Wall seconds, standard output and CPU seconds {controller, hosts} of one run."""
+    hosts_before = sum(map(container_cpu_seconds, hosts))
+    controller_before = children_cpu_seconds()
     start = time.monotonic()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - start
+    cpu = {"controller": children_cpu_seconds() - controller_before,
+           "hosts": sum(map(container_cpu_seconds, hosts)) - hosts_before}
     if proc.returncode != 0:
         raise RuntimeError("%s failed:\n%s" % (" ".join(cmd[:3]), (proc.stdout + proc.stderr)[-3000:]))
-    return elapsed, proc.stdout
+    return elapsed, proc.stdout, cpu
 
 
 def role_times(output):
@@ -75,9 +92,10 @@ def inventory_hosts(path):
     return sorted(hosts)
 
 
-def host_tasks(output):
-    """Tasks the run carried out on hosts (ok + changed in its recap; skipped ones cost little)."""
-    return sum(int(m.group("ok")) for m in map(RECAP_LINE.match, output.splitlines()) if m)
+def host_tasks(output, counted=("ok",)):
+    """Tasks the run carried out on hosts (ok + changed in its recap; skipped ones cost little),
+    or with counted=("ok", "skipped") every host-task the controller handled."""
+    return sum(int(m.group(c)) for m in map(RECAP_LINE.match, output.splitlines()) if m for c in counted)
 
 
 def changed_hosts(output):
@@ -88,22 +106,30 @@ def run(scenario="cluster", repeat=3):
     ephemeral = ephemeral_directory(scenario)
     inventory = str(ephemeral / "inventory")
     converge = str(ROOT / "molecule" / scenario / "converge.yml")
-    floor, one_task, noop, roles, changed, tasks = [], [], [], [], [], []
+    hosts = inventory_hosts(ephemeral / "inventory" / "ansible_inventory.yml")
+    floor, one_task, noop, roles, changed, tasks, handled = [], [], [], [], [], [], []
+    floor_cpu, noop_cpu = [], []
     for _run in range(repeat):
-        seconds, _out = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.setup"], ansible_env(ephemeral, ""))
+        seconds, _out, cpu = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.setup"],
+                                   ansible_env(ephemeral, ""), hosts)
         floor.append(seconds)
-        seconds, _out = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.command", "-a", "/bin/true"],
-                              ansible_env(ephemeral, ""))
+        floor_cpu.append(cpu)
+        seconds, _out, _cpu = timed(["ansible", "all", "-i", inventory, "-m", "ansible.builtin.command", "-a", "/bin/true"],
+                                    ansible_env(ephemeral, ""))
         one_task.append(seconds)
-        seconds, out = timed(["ansible-playbook", "-i", inventory, converge], ansible_env(ephemeral, "ansible.posix.profile_roles"))
+        seconds, out, cpu = timed(["ansible-playbook", "-i", inventory, converge],
+                                  ansible_env(ephemeral, "ansible.posix.profile_roles"), hosts)
         noop.append(seconds)
+        noop_cpu.append(cpu)
         roles.append(role_times(out))
         changed += changed_hosts(out)
         tasks.append(host_tasks(out))
+        handled.append(host_tasks(out, ("ok", "skipped")))
     best_roles = dict((role, min(r.get(role, 0.0) for r in roles)) for role in roles[0])
+    best = noop.index(min(noop))
     return {
         "name": "ansible run cost (%s scenario)" % scenario,
-        "hosts": inventory_hosts(ephemeral / "inventory" / "ansible_inventory.yml"),
+        "hosts": hosts,
         "setup_floor_s": {"best": min(floor), "runs": floor},
         "noop_site_s": {"best": min(noop), "runs": noop},
         "ratio_noop_to_floor": min(noop) / min(floor),
@@ -112,5 +138,18 @@ def run(scenario="cluster", repeat=3):
         "noop_host_tasks": max(tasks),
         "noop_in_one_task_runs": min(noop) / min(one_task),
         "noop_changed_hosts": sorted(set(changed)),
+        "cpu_s": cpu_summary(floor_cpu[floor.index(min(floor))], noop_cpu[best], handled[best]),
         "role_s": dict(sorted(best_roles.items(), key=lambda kv: -kv[1])),
+    }
+
+
+def cpu_summary(floor, noop, host_tasks_handled):
+    """CPU seconds of the fastest floor and no-op runs, by side, and the ratios that say which side grew."""
+    return {
+        "floor_controller": floor["controller"], "floor_hosts": floor["hosts"],
+        "noop_controller": noop["controller"], "noop_hosts": noop["hosts"],
+        "noop_to_floor_controller": noop["controller"] / floor["controller"],
+        "noop_to_floor_hosts": noop["hosts"] / floor["hosts"],
+        "noop_host_tasks_handled": host_tasks_handled,
+        "controller_ms_per_host_task": 1000.0 * noop["controller"] / host_tasks_handled,
     }

@@ -60,6 +60,7 @@ class Participant:
         self.room_jid = "%s@conference.%s" % (room, domain)
         self.nick, self.timeout = nick, timeout
         self.ws = None
+        self.step = "connect"  # the join's step under way, named in its error
 
     async def _next(self, tag):
         while True:
@@ -74,18 +75,23 @@ class Participant:
 
     async def join(self):
         start = time.monotonic()
+        self.step = "connect"
         self.ws = await connect(self.url, host=self.address, port=self.port, ssl=TLS, server_hostname=self.domain,
                                 subprotocols=["xmpp"], open_timeout=self.timeout, ping_interval=None)
+        self.step = "stream"
         features = await self._stream()
         if "ANONYMOUS" not in [m.text for m in features.iter("{%s}mechanism" % NS_SASL)]:
             raise XmppError("ANONYMOUS not offered")
+        self.step = "auth"
         await self.ws.send('<auth xmlns="%s" mechanism="ANONYMOUS"/>' % NS_SASL)
         if _tag(await self._next(("success", "failure"))) != "success":
             raise XmppError("anonymous login failed")
+        self.step = "bind"
         await self._stream()
         await self.ws.send('<iq type="set" id="b" xmlns="%s"><bind xmlns="%s"/></iq>' % (NS_CLIENT, NS_BIND))
         if (await self._next(("iq",))).get("type") != "result":
             raise XmppError("bind failed")
+        self.step = "join"
         await self.ws.send('<presence to="%s/%s" xmlns="%s"><x xmlns="%s"/></presence>'
                            % (self.room_jid, self.nick, NS_CLIENT, NS_MUC))
         while True:
@@ -105,6 +111,10 @@ class Participant:
             await self.ws.close()
 
 
+class StepTimeLimit(Exception):
+    """A join cut off by the step's time limit rather than by a wait on the server."""
+
+
 async def arrive(participants, rate, deadline, on_result, start=None, indices=None):
     """Join each participant at start + i/rate (open loop), i its place in the arrivals of all
     generator processes (indices; by default its place in the list); start is time.monotonic(),
@@ -117,6 +127,8 @@ async def arrive(participants, rate, deadline, on_result, start=None, indices=No
         try:
             shard, seconds = await asyncio.wait_for(participant.join(), max(0.1, deadline - time.monotonic()))
         except Exception as exc:  # pylint: disable=broad-except  # counted by kind by the caller
+            if isinstance(exc, TimeoutError) and time.monotonic() >= deadline:
+                exc = StepTimeLimit("still joining when the step's time limit passed")
             on_result(participant, None, None, exc)
             return
         on_result(participant, shard, seconds, None)
@@ -128,10 +140,11 @@ async def leave(participants):
     await asyncio.gather(*(p.close() for p in participants), return_exceptions=True)
 
 
-def error_kind(exc):
-    """What failed, precise enough to act on: a refused websocket upgrade names its HTTP status."""
+def error_kind(exc, step=None):
+    """What failed, precise enough to act on: a refused websocket upgrade names its HTTP status,
+    and the join's step (connect, stream, auth, bind, join) tells nginx/HAProxy from Prosody."""
     status = getattr(getattr(exc, "response", None), "status_code", None)
-    return type(exc).__name__ + (" HTTP %d" % status if status else "")
+    return type(exc).__name__ + (" HTTP %d" % status if status else "") + (" in %s" % step if step else "")
 
 
 # A process may hold only so many sockets (ulimit -Hn, 20,000 on this machine, and it cannot be
@@ -147,7 +160,7 @@ async def _hold(specs, rate, start, time_limit, after_arrivals):
     outcomes = []
 
     def on_result(participant, shard, seconds, exc):
-        outcomes.append((participant.room_jid, shard, seconds, None if exc is None else error_kind(exc)))
+        outcomes.append((participant.room_jid, shard, seconds, None if exc is None else error_kind(exc, participant.step)))
     wall = await arrive(participants, rate, start + time_limit, on_result, start=start, indices=[i for i, _a in specs])
     arrived = await after_arrivals(wall, outcomes)
     started = time.monotonic()

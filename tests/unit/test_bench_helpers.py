@@ -50,6 +50,14 @@ def test_profile_roles_and_recap_are_read():
         "scalemeet.jitsi.prosody": 12.34, "gather_facts": 6.10, "scalemeet.jitsi.jitsi_repo": 2.00}
     assert bench_ansible.changed_hosts(PROFILE_ROLES) == ["cl-shard1"]
     assert bench_ansible.host_tasks(PROFILE_ROLES) == 39 + 79
+    assert bench_ansible.host_tasks(PROFILE_ROLES, ("ok", "skipped")) == 39 + 12 + 79 + 30
+
+
+def test_cpu_summary_says_which_side_grew_and_the_cost_per_host_task():
+    cpu = bench_ansible.cpu_summary({"controller": 1.5, "hosts": 2.5}, {"controller": 24.0, "hosts": 20.0}, 400)
+    assert cpu["noop_to_floor_controller"] == pytest.approx(16.0)
+    assert cpu["noop_to_floor_hosts"] == pytest.approx(8.0)
+    assert cpu["controller_ms_per_host_task"] == pytest.approx(60.0)
 
 
 def test_inventory_hosts_found_in_nested_groups(tmp_path):
@@ -137,6 +145,8 @@ def test_refused_upgrades_are_counted_by_http_status():
         response = type("Response", (), {"status_code": 503})()
     assert ws_sessions.error_kind(Refused("no")) == "Refused HTTP 503"
     assert ws_sessions.error_kind(TimeoutError("slow")) == "TimeoutError"
+    assert ws_sessions.error_kind(TimeoutError("slow"), "bind") == "TimeoutError in bind"
+    assert ws_sessions.error_kind(Refused("no"), "connect") == "Refused HTTP 503 in connect"
 
 
 def test_the_headline_step_runs_even_after_an_earlier_break(monkeypatch):
@@ -277,3 +287,24 @@ def test_server_states_of_one_proxy_only():
                          'haproxy_server_status{proxy="jitsi-meet",server="shard1",state="DOWN"} 1'])
     assert runtime.server_states(metrics, proxy="shards") == {"shard1": "UP"}
     assert runtime.server_states(metrics, proxy="jitsi-meet") == {"shard1": "DOWN"}
+
+
+def test_a_join_cut_off_by_the_step_limit_is_told_from_a_server_wait():
+    import asyncio  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+    import ws_sessions  # noqa: E402  # pylint: disable=import-outside-toplevel
+
+    class Slow:
+        def __init__(self, hang, step):
+            self.hang, self.step = hang, step
+
+        async def join(self):
+            if self.hang == "server":
+                raise TimeoutError("no answer")
+            await asyncio.sleep(5)
+            return None, 0.0
+    seen = []
+    participants = [Slow("server", "bind"), Slow("limit", "join")]
+    asyncio.run(ws_sessions.arrive(participants, 1000.0, time.monotonic() + 0.2,
+                                   lambda p, shard, s, exc: seen.append(ws_sessions.error_kind(exc, p.step))))
+    assert sorted(seen) == ["StepTimeLimit in join", "TimeoutError in bind"]
