@@ -10,6 +10,8 @@ import pathlib
 import subprocess
 import sys
 
+import yaml
+
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
@@ -90,5 +92,7 @@ def test_the_tarball_installed_fresh_runs_site_by_fqcn_and_changes_nothing(tmp_p
 
 def test_nginx_takes_the_connections_per_worker_the_role_sets():
     """Debian's 768 per worker refused websocket joins past ~750 participants (two connections each)."""
+    wanted = yaml.safe_load((ROOT / "roles" / "web" / "defaults" / "main.yml").read_text())["web_worker_connections"]
+    assert wanted > 768
     effective = HOST.check_output("nginx -T 2>/dev/null | grep -E '^\\s*worker_connections'")
-    assert effective.split() == ["worker_connections", "8192;"], effective
+    assert effective.split() == ["worker_connections", "%d;" % wanted], effective
