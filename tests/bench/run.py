@@ -85,8 +85,11 @@ def main():
                         help="comma-separated benchmarks to run; the report keeps the last results of the others")
     parser.add_argument("--keep", action="store_true", help="leave the cluster's containers running")
     parser.add_argument("--reuse", action="store_true", help="measure the cluster left by --keep (no first converge)")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "performance"))
-    parser.add_argument("--docs", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "performance"),
+                        help="where results.json, results.md and the plots go")
+    parser.add_argument("--docs", default=None,
+                        help="the page whose results section is rewritten; by default docs/performance.md, "
+                             "and none when --out points elsewhere (a trial run leaves the docs alone)")
     parser.add_argument("--requests", type=int, default=3000, help="requests per path for the HAProxy comparison")
     parser.add_argument("--rooms", type=int, default=200000, help="rooms in the full stick table")
     parser.add_argument("--steps", default=",".join(str(s) for s in DEFAULT_STEPS),
@@ -95,6 +98,8 @@ def main():
                         help="the signaling ramp stops before a step of more sessions (bounds the bench's time)")
     parser.add_argument("--rate", type=float, default=25.0, help="participants arriving per second in each signaling step")
     args = parser.parse_args()
+    if args.docs is None and pathlib.Path(args.out).resolve() == (ROOT / "docs" / "performance").resolve():
+        args.docs = str(ROOT / "docs" / "performance.md")
     only = set(args.only.split(","))
     log = ROOT / ".cache" / "reports" / "bench-molecule.log"
     log.parent.mkdir(parents=True, exist_ok=True)
