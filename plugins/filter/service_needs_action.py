@@ -64,11 +64,13 @@ UNIT_TYPES = (".service", ".socket", ".timer", ".target", ".mount", ".automount"
 
 
 def service_needs_action(name, systemctl_output=None, started=True):
-    if not isinstance(name, str) or not name.strip() or any(c.isspace() for c in name.strip()):
+    unit = name.strip() if isinstance(name, str) else ""
+    if not unit or any(c.isspace() for c in unit):
         raise AnsibleFilterError("service_needs_action: %r is not a unit name" % (name,))
     if systemctl_output is None:
         return True
-    unit = name.strip() if name.strip().endswith(UNIT_TYPES) else name.strip() + ".service"
+    if not unit.endswith(UNIT_TYPES):
+        unit += ".service"
     state = unit_states(systemctl_output, "service_needs_action").get(unit)
     if state is None:
         return True

@@ -75,7 +75,6 @@ class Participant:
 
     async def join(self):
         start = time.monotonic()
-        self.step = "connect"
         self.ws = await connect(self.url, host=self.address, port=self.port, ssl=TLS, server_hostname=self.domain,
                                 subprotocols=["xmpp"], open_timeout=self.timeout, ping_interval=None)
         self.step = "stream"
