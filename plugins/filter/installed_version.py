@@ -15,8 +15,8 @@ version_added: 0.1.0
 description:
   - Returns the version dpkg has installed of the package, or null when it is not installed or the
     host was not queried (the second argument is null). With two architectures installed, the first listed.
-  - The second argument is the output of the dpkg query C(roles/common/tasks/installed_packages.yml)
-    runs once per host and run (C(common_installed_packages.stdout)). It was taken at the start of
+  - The second argument is the dpkg query M(scalemeet.jitsi.host_state) runs once per host and run
+    (C(common_host_state.packages)). It was taken at the start of
     the run; a role that installed or upgraded the package since asks dpkg again.
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
@@ -34,7 +34,7 @@ options:
 EXAMPLES = r"""
 - name: Prosody's version when the run started
   ansible.builtin.debug:
-    msg: "{{ 'prosody' | scalemeet.jitsi.installed_version(common_installed_packages.stdout | default(none)) }}"
+    msg: "{{ 'prosody' | scalemeet.jitsi.installed_version(common_host_state.packages | default(none)) }}"
 """
 
 RETURN = r"""

@@ -18,8 +18,8 @@ description:
     A package counts as installed only in dpkg's state C(installed) with no error flag.
   - The second argument is the output of one
     C(dpkg-query --show --showformat '${Package}\t${Version}\t${db:Status-Abbrev}\n'), run once per host
-    and run (the common role registers it as C(common_installed_packages), for every host in C(playbooks/site.yml)). When it is not given
-    (null), every entry is returned, so a role run without the query asks apt for everything, as before.
+    and run (M(scalemeet.jitsi.host_state) runs it; the common role registers it as C(common_host_state), for every
+    host in C(playbooks/site.yml)). When it is not given (null), every entry is returned, so a role run without the query asks apt for everything, as before.
   - Lets a role skip its apt task on a host that already has what it asks for. apt loads its whole
     cache each time (about a second per host); the dpkg query costs what any task costs.
 author:
@@ -39,7 +39,7 @@ options:
 EXAMPLES = r"""
 - name: Install what is missing
   ansible.builtin.apt:
-    name: "{{ ['haproxy=2.6*'] | scalemeet.jitsi.packages_missing(common_installed_packages.stdout | default(none)) }}"
+    name: "{{ ['haproxy=2.6*'] | scalemeet.jitsi.packages_missing(common_host_state.packages | default(none)) }}"
 """
 
 RETURN = r"""

@@ -17,8 +17,8 @@ description:
     O(started=false), running (C(ActiveState=active)). Any other state, a unit the query does not
     list, or no query at all (the second argument is null) returns true, so the role's
     M(ansible.builtin.systemd_service) task runs and decides, as it did without the query.
-  - The second argument is the output of the systemctl query C(roles/common/tasks/service_states.yml)
-    runs once per host and run (C(common_service_states.stdout), for every host in C(playbooks/site.yml)).
+  - The second argument is the systemctl query M(scalemeet.jitsi.host_state) runs once per host and run
+    (C(common_host_state.services), for every host in C(playbooks/site.yml)).
     It was taken at the start of the run, so a task that changed the unit's file since must run the
     module anyway (a daemon reload).
   - Lets a role skip a module run per service on a re-run (docs/performance.md).
@@ -45,7 +45,7 @@ EXAMPLES = r"""
     name: prosody
     enabled: true
     state: started
-  when: "'prosody' | scalemeet.jitsi.service_needs_action(common_service_states.stdout | default(none))"
+  when: "'prosody' | scalemeet.jitsi.service_needs_action(common_host_state.services | default(none))"
 """
 
 RETURN = r"""

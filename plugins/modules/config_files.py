@@ -101,6 +101,23 @@ options:
     type: list
     elements: path
     default: []
+  record:
+    description:
+      - File on the host where the module records what it made of each path (root only), so that
+        M(scalemeet.jitsi.host_state) can check them all in its one run. An empty string records nothing.
+      - The record is a cache; a missing or unreadable one only means the module runs.
+    type: path
+    default: /var/lib/scalemeet/config_files.json
+  host_state:
+    description:
+      - The result of M(scalemeet.jitsi.host_state) on this host, taken earlier in the run.
+      - When every listed path is recorded, still as recorded, and asked for as recorded, the action
+        plugin answers unchanged without starting the module (one module run per task saved on a run
+        with nothing to change).
+      - Leave it out when this run may already have changed the paths since the probe, for example
+        by installing or upgrading the package that owns them.
+      - Read by the action plugin on the controller; never sent to the host.
+    type: dict
 """
 
 EXAMPLES = r"""
@@ -114,6 +131,13 @@ EXAMPLES = r"""
       - path: /etc/security/limits.d/60-scalemeet.conf
         content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
   register: settings
+
+- name: The same, answered from the run's host probe when nothing changed since the last run
+  scalemeet.jitsi.config_files:
+    files:
+      - path: /etc/security/limits.d/60-scalemeet.conf
+        content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
+    host_state: "{{ probe }}"  # registered from scalemeet.jitsi.host_state
 
 - name: Write an nginx site, enable it and disable Debian's default
   scalemeet.jitsi.config_files:
@@ -135,16 +159,23 @@ changed_paths:
   type: list
   elements: str
   sample: [/etc/systemd/timesyncd.conf.d/60-scalemeet.conf]
+checked_with:
+  description: C(host_state) when the action plugin answered from O(host_state) without a module run, C(module) otherwise.
+  returned: success
+  type: str
+  sample: host_state
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files import ConfigFilesError, apply, diff, plan
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import config_files_record as recorded
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import StateFileError
 
 _COMMON = dict(
     path=dict(type="path", required=True),
-    owner=dict(type="str", default="root"),
-    group=dict(type="str", default="root"),
+    owner=dict(type="str", default=recorded.OWNER),
+    group=dict(type="str", default=recorded.GROUP),
 )
 
 
@@ -152,26 +183,33 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             directories=dict(type="list", elements="dict", default=[],
-                             options=dict(_COMMON, mode=dict(type="str", default="0755"))),
+                             options=dict(_COMMON, mode=dict(type="str", default=recorded.DIRECTORY_MODE))),
             files=dict(type="list", elements="dict", default=[],
-                       options=dict(_COMMON, mode=dict(type="str", default="0644"), content=dict(type="str", required=True),
+                       options=dict(_COMMON, mode=dict(type="str", default=recorded.FILE_MODE), content=dict(type="str", required=True),
                                     validate=dict(type="str"), secret=dict(type="bool", default=False))),
             links=dict(type="list", elements="dict", default=[],
                        options=dict(path=dict(type="path", required=True), src=dict(type="str", required=True))),
             absent=dict(type="list", elements="path", default=[]),
+            record=dict(type="path", default=recorded.DEFAULT_PATH),
+            host_state=dict(type="dict"),  # the action plugin's; it never sends it
         ),
         supports_check_mode=True,
     )
     try:
         params = module.params
         steps = plan(params["directories"], params["files"], params["links"], params["absent"])
-        result = dict(changed=bool(steps), changed_paths=[s[1]["path"] for s in steps])
+        result = dict(changed=bool(steps), changed_paths=[s[1]["path"] for s in steps], checked_with="module")
         if module._diff and steps:
             result["diff"] = diff(steps)
         if not module.check_mode:
             apply(steps, lambda command: module.run_command(command, use_unsafe_shell=False))
+            if params["record"]:
+                recorded.record(params["record"], recorded.entries(
+                    params["directories"], params["files"], params["links"], params["absent"]))
     except ConfigFilesError as exc:
         module.fail_json(msg=str(exc), path=exc.path)
+    except StateFileError as exc:
+        module.fail_json(msg="the record of config_files: %s" % exc, path=exc.path)
     except OSError as exc:
         module.fail_json(msg="%s: %s" % (exc.filename, exc.strerror), path=exc.filename)
     module.exit_json(**result)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reads the one dpkg query per host that roles/common/tasks/installed_packages.yml runs."""
+"""Reads the one dpkg query per host that the host_state module runs (common_host_state.packages)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reads the one systemctl query per host that roles/common/tasks/service_states.yml runs."""
+"""Reads the one systemctl query per host that the host_state module runs (common_host_state.services)."""
 
 from __future__ import absolute_import, division, print_function
 

@@ -5,7 +5,6 @@ import shlex
 import sys
 
 import pytest
-import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 
@@ -68,11 +67,10 @@ def test_timesyncd_configured_and_enabled(host):
 
 
 def test_the_service_query_reads_right_on_a_real_systemd(host):
-    """service_states.yml's own argv on the container's systemd, read by the filter the roles use."""
+    """host_state's own systemctl argv on the container's systemd, read by the filter the roles use."""
     sys.path.insert(0, str(ROOT / ".cache" / "collections"))
     from ansible_collections.scalemeet.jitsi.plugins.filter.service_needs_action import service_needs_action
-    tasks = yaml.safe_load((ROOT / "roles" / "common" / "tasks" / "service_states.yml").read_text())
-    argv = next(t for t in tasks if t.get("register") == "common_service_states")["ansible.builtin.command"]["argv"]
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import SYSTEMCTL_ARGV as argv
     output = host.check_output(" ".join(shlex.quote(a) for a in argv))
     # timesyncd: enabled, condition-skipped in a container; journald: static, so left to the module
     assert service_needs_action("systemd-timesyncd", output, started=False) is False

@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import re
 import sys
 
 import pytest
@@ -139,3 +140,39 @@ def test_topology_valid_input_passes_without_contacting_hosts(first):
                          "bridges": {"b1": {"shard": "s1"}}}}
     _rc, out = playbook("topology.yml", "-e", json.dumps(good))
     assert "ok=1" in out and "UNREACHABLE" not in out
+
+
+def made(*args):
+    """What one run of config-files.yml did: changed, checked_with, changed paths (names only)."""
+    _rc, out = playbook("config-files.yml", *args)
+    shown = re.search(r'"msg": ("RESULT .*")$', out, re.MULTILINE).group(1)
+    result = json.loads(json.loads(shown)[len("RESULT "):])
+    return result["changed"], result["checked_with"], [os.path.basename(p) for p in result["paths"]]
+
+
+CF = "/tmp/scalemeet-config-files"
+DRIFTS = [
+    ("echo extra >> %s/d/a.conf" % CF, ["a.conf"]),
+    ("chmod 0644 %s/d/a.conf" % CF, ["a.conf"]),
+    ("chmod 0755 %s/d" % CF, ["d"]),
+    ("ln -sfn /etc/hostname %s/enabled" % CF, ["enabled"]),
+    ("touch %s/default" % CF, ["default"]),
+]
+
+
+def test_config_files_answers_from_the_probe_only_while_nothing_differs(first):
+    first.run("rm -rf %s" % CF)
+    assert made() == (True, "module", ["d", "a.conf", "enabled"])
+    assert made() == (False, "host_state", [])
+    for change, paths in DRIFTS:
+        first.check_output(change)
+        assert made("--check") == (True, "module", paths), change  # check mode changes nothing ...
+        assert made() == (True, "module", paths), change  # ... the run puts it back
+        assert made() == (False, "host_state", []), change
+    assert first.file(CF + "/d/a.conf").content_string == "a = 1\n"
+    assert first.file(CF + "/d/a.conf").mode == 0o640
+    assert not first.file(CF + "/default").exists
+    # asked for something else: the module runs, whatever the probe says
+    assert made("-e", "content=a=2") == (True, "module", ["a.conf"])
+    assert made("-e", "content=a=2") == (False, "host_state", [])
+    first.run("rm -rf %s" % CF)

@@ -4,11 +4,11 @@ import shutil
 import subprocess
 
 import pytest
-import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.scalemeet.jitsi.plugins.filter.installed_version import installed_version
 from ansible_collections.scalemeet.jitsi.plugins.filter.packages_missing import packages_missing
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import host_state
 
 DPKG = "\n".join([
     "haproxy\t2.6.12-1+deb12u1\tii ",
@@ -55,13 +55,9 @@ def test_bad_input_is_named(requested, output, fragment):
 
 
 @pytest.mark.skipif(not shutil.which("dpkg-query"), reason="needs dpkg (Debian)")
-def test_the_query_the_roles_run_is_read_right_on_a_real_dpkg(root):
+def test_the_query_the_roles_run_is_read_right_on_a_real_dpkg():
     """The query the roles run, run here: dpkg itself is installed at the version dpkg reports."""
-    tasks = yaml.safe_load((root / "roles" / "common" / "tasks" / "installed_packages.yml").read_text())
-    tasks = [t for t in tasks if t.get("register") == "common_installed_packages"]
-    assert len(tasks) == 1, "installed_packages.yml registers common_installed_packages in one task"
-    argv = tasks[0]["ansible.builtin.command"]["argv"]
-    output = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(host_state.DPKG_ARGV, capture_output=True, text=True, check=True).stdout
     version = subprocess.run(["dpkg-query", "--show", "--showformat", "${Version}", "dpkg"],
                              capture_output=True, text=True, check=True).stdout
     assert packages_missing(["dpkg", "dpkg=" + version, "scalemeet-no-such-package"], output) == ["scalemeet-no-such-package"]

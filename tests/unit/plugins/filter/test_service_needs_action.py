@@ -1,10 +1,10 @@
 """service_needs_action: whether a role's 'enable and start' task has work, read from one systemctl query per host."""
 
 import pytest
-import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.scalemeet.jitsi.plugins.filter.service_needs_action import service_needs_action
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import host_state
 
 # the shape `systemctl show --all --property=Id,ActiveState,UnitFileState '*.service'` prints
 SYSTEMCTL = "\n".join([
@@ -53,12 +53,9 @@ def test_bad_input_is_named(name, output, fragment):
         service_needs_action(name, output)
 
 
-def test_the_query_asks_for_the_properties_the_filter_reads(root):
-    """The argv service_states.yml runs: every property the filter reads, every service loaded or not running."""
-    tasks = yaml.safe_load((root / "roles" / "common" / "tasks" / "service_states.yml").read_text())
-    tasks = [t for t in tasks if t.get("register") == "common_service_states"]
-    assert len(tasks) == 1, "service_states.yml registers common_service_states in one task"
-    argv = tasks[0]["ansible.builtin.command"]["argv"]
+def test_the_query_asks_for_the_properties_the_filter_reads():
+    """The argv host_state runs: every property the filter reads, every service loaded or not running."""
+    argv = host_state.SYSTEMCTL_ARGV
     assert argv[:2] == ["systemctl", "show"] and "--all" in argv and argv[-1] == "*.service"
     properties = [a.split("=", 1)[1] for a in argv if a.startswith("--property=")]
     assert len(properties) == 1 and set(properties[0].split(",")) == {"Id", "ActiveState", "UnitFileState"}

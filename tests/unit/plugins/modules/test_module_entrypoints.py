@@ -8,7 +8,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.scalemeet.jitsi.plugins.modules import (
-    bridge_slot, component_secrets, config_files, nebula_ca, nebula_certificate, self_signed_certificate)
+    bridge_slot, component_secrets, config_files, host_state, nebula_ca, nebula_certificate, self_signed_certificate)
 
 
 class Exit(Exception):
@@ -107,17 +107,44 @@ def test_nebula_certificate_failure_names_the_host(tmp_path):
 
 
 def test_config_files_check_mode_reports_and_changes_nothing_then_a_run_makes_it_so(tmp_path):
+    record = tmp_path / "state" / "config_files.json"
     args = {"directories": [{"path": str(tmp_path / "d"), "owner": "root", "group": "root"}],
-            "files": [{"path": str(tmp_path / "d" / "a.conf"), "content": "a\n", "owner": "root", "group": "root"}]}
+            "files": [{"path": str(tmp_path / "d" / "a.conf"), "content": "a\n", "owner": "root", "group": "root"}],
+            "record": str(record)}
     kind, result = run(config_files, dict(args, _ansible_check_mode=True))
     assert kind == "exit" and result["changed"] is True and "diff" not in result
     assert result["changed_paths"] == [str(tmp_path / "d"), str(tmp_path / "d" / "a.conf")]
-    assert list(tmp_path.iterdir()) == []
+    assert list(tmp_path.iterdir()) == []  # nor a record
     kind, result = run(config_files, dict(args, _ansible_diff=True))
     assert result["changed"] is True and "a\n" in result["diff"]["after"]
     assert (tmp_path / "d" / "a.conf").read_text() == "a\n"
     kind, result = run(config_files, args)
-    assert result == {"changed": False, "changed_paths": []}
+    assert result == {"changed": False, "changed_paths": [], "checked_with": "module"}
+    assert sorted(json.loads(record.read_text())["paths"]) == [str(tmp_path / "d"), str(tmp_path / "d" / "a.conf")]
+
+
+def test_config_files_records_nothing_when_asked_not_to(tmp_path):
+    kind, result = run(config_files, {"files": [{"path": str(tmp_path / "a"), "content": ""}], "record": ""})
+    assert kind == "exit" and result["changed"] is True
+    assert [p.name for p in tmp_path.iterdir()] == ["a"]
+
+
+def test_host_state_answers_every_query_and_reads_the_record(tmp_path, monkeypatch):
+    kind, _result = run(config_files, {"files": [{"path": str(tmp_path / "a"), "content": "x"}],
+                                       "record": str(tmp_path / "rec.json")})
+    outputs = {"dpkg-query": (0, "less\t590-2\tii \n", ""), "systemctl": (0, "Id=a.service\n", "")}
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw: outputs[argv[0]])
+    kind, result = run(host_state, {"record": str(tmp_path / "rec.json"), "_ansible_check_mode": True})
+    assert kind == "exit" and result["changed"] is False
+    assert result["packages"] == "less\t590-2\tii \n" and result["services"] == "Id=a.service\n"
+    assert result["config_files"][str(tmp_path / "a")]["intact"] is True
+    assert result["pid1_open_files"] is None or result["pid1_open_files"] == "unlimited" or result["pid1_open_files"].isdigit()
+
+
+def test_host_state_failure_names_the_query(tmp_path, monkeypatch):
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw: (1, "", "no systemd here"))
+    kind, result = run(host_state, {"record": ""})
+    assert kind == "fail" and result["msg"] == "dpkg-query --show failed (rc 1): no systemd here"
 
 
 def test_config_files_failure_names_the_path(tmp_path):

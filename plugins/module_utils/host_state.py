@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalemeet.jitsi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One probe per host and run: what every role's checks read, gathered in one module run.
+
+- the installed packages (dpkg), read by the packages_missing and installed_version filters;
+- the services' states (systemd), read by the service_needs_action filter;
+- the open-file limit of PID 1, which caps what systemd can give services;
+- what config_files last made of each path, and whether it still is (config_files_record).
+
+Each of these was its own module run per host; a module run costs about as much as the
+work it does here (docs/performance.md).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import probe
+
+DPKG_ARGV = ["dpkg-query", "--show", "--showformat", "${Package}\t${Version}\t${db:Status-Abbrev}\n"]
+# --all lists loaded units that are not running too; the filter reads exactly these properties.
+SYSTEMCTL_ARGV = ["systemctl", "show", "--all", "--property=Id,ActiveState,UnitFileState", "*.service"]
+PID1_LIMITS = "/proc/1/limits"
+_OPEN_FILES = re.compile(r"^Max open files\s+(\S+)\s+(\S+)", re.MULTILINE)
+
+
+class HostStateError(Exception):
+    """A query the probe needs failed; names the command or file."""
+
+
+def pid1_open_files(limits_text):
+    """PID 1's hard open-file limit from /proc/1/limits: a number, 'unlimited', or None when the
+    line is missing."""
+    match = _OPEN_FILES.search(limits_text)
+    return match.group(2) if match else None
+
+
+def _run(run_command, argv):
+    rc, out, err = run_command(argv)
+    if rc != 0:
+        raise HostStateError("%s failed (rc %d): %s" % (" ".join(argv[:2]), rc, (err or out).strip()[-500:]))
+    return out
+
+
+def gather(run_command, record_path, limits_path=PID1_LIMITS):
+    """The probe's result. run_command(argv) -> (rc, stdout, stderr)."""
+    try:
+        with open(limits_path) as f:
+            limits = f.read()
+    except (IOError, OSError) as exc:
+        raise HostStateError("%s: %s" % (limits_path, exc))
+    return {
+        "packages": _run(run_command, DPKG_ARGV),
+        "services": _run(run_command, SYSTEMCTL_ARGV),
+        "pid1_open_files": pid1_open_files(limits),
+        "config_files": probe(record_path) if record_path else {},
+    }

@@ -1,0 +1,94 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: scalemeet.jitsi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: host_state
+short_description: Probe a host once for what every role's checks read
+version_added: 0.2.0
+description:
+  - In one module run, lists the installed packages (dpkg), the services' states (systemd), PID 1's
+    open-file limit, and whether each path M(scalemeet.jitsi.config_files) manages is still what it
+    last made of it.
+  - Roles read the result through filters (C(packages_missing), C(installed_version),
+    C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files) as O(scalemeet.jitsi.config_files#module:host_state),
+    so that a run with nothing to change starts a module only where something differs.
+  - Read only. Register the result, do not cache it as a fact; it describes the host at the start of one run.
+  - The result holds SHA-256 digests of managed files, some of which hold secrets; run it with C(no_log).
+author:
+  - scalemeet.jitsi maintainers (@scalemeet)
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Changes nothing, so has nothing to show.
+options:
+  record:
+    description: The record M(scalemeet.jitsi.config_files) keeps; an empty string skips the paths.
+    type: path
+    default: /var/lib/scalemeet/config_files.json
+"""
+
+EXAMPLES = r"""
+- name: Probe the host once for the roles' checks
+  scalemeet.jitsi.host_state:
+  register: common_host_state
+  no_log: true
+
+- name: Install nginx when it is missing
+  ansible.builtin.apt:
+    name: nginx-light
+  when: "['nginx-light'] | scalemeet.jitsi.packages_missing(common_host_state.packages) | length > 0"
+"""
+
+RETURN = r"""
+packages:
+  description: dpkg's list, a line per package, C(name<TAB>version<TAB>status).
+  returned: success
+  type: str
+services:
+  description: C(systemctl show) of every loaded service, properties Id, ActiveState and UnitFileState.
+  returned: success
+  type: str
+pid1_open_files:
+  description: PID 1's hard open-file limit, a number or C(unlimited); null when the kernel does not show it.
+  returned: success
+  type: str
+  sample: "524288"
+config_files:
+  description: Each recorded path, as last made (kind, owner, group, mode, sha256 or src), and C(intact), whether it still is.
+  returned: success
+  type: dict
+  sample: {"/etc/nginx/sites-enabled/default": {"kind": "absent", "intact": true}}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import DEFAULT_PATH
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, gather
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH)),
+        supports_check_mode=True,
+    )
+    try:
+        # LC_ALL=C: the filters read systemctl's and dpkg's words, not a translation
+        result = gather(lambda argv: module.run_command(argv, environ_update={"LC_ALL": "C"}),
+                        module.params["record"])
+    except HostStateError as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(changed=False, **result)
+
+
+if __name__ == "__main__":
+    main()
