@@ -124,3 +124,26 @@ def test_product_configurations_are_written_through_their_checker():
     written = _written_configs()
     assert {template for _path, template, _validate in written} == CHECKED_CONFIGS, "a checked configuration is no longer found"
     assert [(str(p), t) for p, t, validate in written if not validate or "%s" not in validate] == []
+
+
+# config_files tasks whose paths no package install touches may pass the probe unguarded.
+PROBE_UNGUARDED = {"roles/jitsi_repo/tasks/main.yml"}
+
+
+def _config_files_tasks():
+    for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
+        for task in _tasks(_load(path) if path.stat().st_size else []):
+            if "scalemeet.jitsi.config_files" in task:
+                yield str(path.relative_to(ROOT)), task["name"], task["scalemeet.jitsi.config_files"].get("host_state")
+
+
+def test_every_config_files_task_passes_the_probe_and_drops_it_after_an_install():
+    """A task without host_state starts its module on every run; a probe kept after the run
+    installed the role's package would answer from before the package's scripts ran."""
+    tasks = list(_config_files_tasks())
+    assert len(tasks) >= 10
+    missing = [(p, n) for p, n, probe in tasks if not probe or "common_host_state" not in probe]
+    assert missing == []
+    unguarded = [(p, n) for p, n, probe in tasks
+                 if p not in PROBE_UNGUARDED and not re.match(r"^\{\{ omit if .*(_install|_missing_packages)", probe)]
+    assert unguarded == []
