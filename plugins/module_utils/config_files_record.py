@@ -22,7 +22,7 @@ import os
 import stat
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.file_attributes import (
-    group_id, octal_mode, stat_or_none, user_id)
+    attributes_differ, group_id, octal_mode, stat_or_none, user_id)
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import (
     StateFileError, ensure_private_dir, locked, read_json, write_json_atomic)
 
@@ -89,8 +89,7 @@ def _sha256(path):
 
 
 def _attributes_match(st, entry):
-    return all((st.st_uid == user_id(entry.get("owner")), st.st_gid == group_id(entry.get("group")),
-                stat.S_IMODE(st.st_mode) == octal_mode(entry.get("mode"))))
+    return not attributes_differ(st, user_id(entry.get("owner")), group_id(entry.get("group")), octal_mode(entry.get("mode")))
 
 
 def intact(path, entry):
