@@ -24,7 +24,7 @@ import stat
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.file_attributes import (
     attributes_differ, group_id, octal_mode, stat_or_none, user_id)
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import (
-    StateFileError, ensure_private_dir, locked, read_json, write_json_atomic)
+    ensure_private_dir, locked, read_cache_section, write_json_atomic)
 
 FORMAT = 1
 DEFAULT_PATH = "/var/lib/scalemeet/config_files.json"
@@ -80,7 +80,7 @@ def unchanged(wanted, probed):
     return True
 
 
-def _sha256(path):
+def sha256_of(path):
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(65536), b""):
@@ -103,7 +103,7 @@ def intact(path, entry):
             st = stat_or_none(path, follow=False)
             if st is None or not stat.S_ISREG(st.st_mode) or not _attributes_match(st, entry):
                 return False
-            return _sha256(path) == entry.get("sha256")
+            return sha256_of(path) == entry.get("sha256")
         if kind == "link":
             st = stat_or_none(path, follow=False)
             return st is not None and stat.S_ISLNK(st.st_mode) and os.readlink(path) == entry.get("src")
@@ -116,12 +116,7 @@ def intact(path, entry):
 
 def _read(record_path):
     """The recorded paths; an unreadable record counts as empty (it is only a cache)."""
-    try:
-        doc = read_json(record_path, FORMAT)
-    except StateFileError:
-        return {}
-    paths = (doc or {}).get("paths")
-    return paths if isinstance(paths, dict) else {}
+    return read_cache_section(record_path, FORMAT, "paths")
 
 
 def probe(record_path):

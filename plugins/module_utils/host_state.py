@@ -6,7 +6,9 @@
 - the installed packages (dpkg), read by the packages_missing and installed_version filters;
 - the services' states (systemd), read by the service_needs_action filter;
 - the open-file limit of PID 1, which caps what systemd can give services;
-- what config_files last made of each path, and whether it still is (config_files_record).
+- what config_files last made of each path, and whether it still is (config_files_record);
+- the calls recorded_call recorded, and whether their paths are still as they left them
+  (call_record).
 
 Each of these was its own module run per host; a module run costs about as much as the
 work it does here (docs/performance.md).
@@ -17,7 +19,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import time
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import probe
 
 DPKG_ARGV = ["dpkg-query", "--show", "--showformat", "${Package}\t${Version}\t${db:Status-Abbrev}\n"]
@@ -45,8 +49,9 @@ def _run(run_command, argv):
     return out
 
 
-def gather(run_command, record_path, limits_path=PID1_LIMITS):
-    """The probe's result. run_command(argv) -> (rc, stdout, stderr)."""
+def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS):
+    """The probe's result. run_command(argv) -> (rc, stdout, stderr); an empty record path
+    leaves its part empty."""
     try:
         with open(limits_path) as f:
             limits = f.read()
@@ -57,4 +62,5 @@ def gather(run_command, record_path, limits_path=PID1_LIMITS):
         "services": _run(run_command, SYSTEMCTL_ARGV),
         "pid1_open_files": pid1_open_files(limits),
         "config_files": probe(record_path) if record_path else {},
+        "calls": call_record.probe(calls_path, time.time()) if calls_path else {},
     }

@@ -67,6 +67,30 @@ def standard_specs(bridge_slots=0, focus=True, turn=False, jwt=False):
     return specs
 
 
+def requested_specs(bridge_slots=0, focus=True, turn=False, jwt=False, extra=()):
+    """The specs of one request: the standard ones, each replaced by an extra spec of the same
+    name (its kind, length or provided value), then the other extra specs."""
+    by_name = dict((spec["name"], spec) for spec in extra)
+    specs = standard_specs(bridge_slots=bridge_slots, focus=focus, turn=turn, jwt=jwt)
+    return [by_name.pop(spec["name"], spec) for spec in specs] + list(by_name.values())
+
+
+def known_answer(known, specs, rotate):
+    """The request answered from values this run already read from the same store, or None
+    when the store must be asked: a rotation, a name not read yet, a provided value that
+    differs from the one read. Stored values are kept whatever the kind or length asked."""
+    if rotate or not isinstance(known, dict):
+        return None
+    answer = {}
+    for spec in specs:
+        name, provided = spec.get("name"), spec.get("value")
+        value = known.get(name)
+        if not isinstance(value, str) or not value or (provided is not None and provided != value):
+            return None
+        answer[name] = value
+    return answer
+
+
 def generate(kind, length):
     alphabet = KINDS[kind]["alphabet"]
     return "".join(_csprng.choice(alphabet) for _pos in range(length))

@@ -90,6 +90,17 @@ def read_json(path, expected_format, error=StateFileCorrupt):
     return doc
 
 
+def read_cache_section(path, expected_format, section):
+    """The ``section`` object of a cache file; a missing or unreadable cache counts as empty
+    (losing a cache costs work, never correctness)."""
+    try:
+        doc = read_json(path, expected_format)
+    except StateFileError:
+        return {}
+    found = (doc or {}).get(section)
+    return found if isinstance(found, dict) else {}
+
+
 def write_json_atomic(path, doc, mode=0o600):
     """Replace ``path`` with ``doc`` as JSON, atomically (see atomic_write_text)."""
     atomic_write_text(path, json.dumps(doc, indent=2, sort_keys=True) + "\n", mode=mode)

@@ -35,6 +35,9 @@ attributes:
   diff_mode:
     support: full
     description: The diff lists secret names and what happened to each, never values.
+  action:
+    support: full
+    description: Answers from O(known) on the controller when it can.
 options:
   deployment:
     description: Name of the deployment; the store file is C(<store_dir>/<deployment>.json).
@@ -92,6 +95,15 @@ options:
     description: Seconds to wait for another run's lock on the store.
     type: int
     default: 60
+  known:
+    description:
+      - Name to value of what this run already read from the same store (an earlier task's C(secrets)).
+        Never sent to the host.
+      - When every requested secret is in it (a provided value equal to it) and O(rotate) is empty, the action
+        plugin answers from it without a module run, with C(checked_with=run); otherwise the module runs.
+      - Only for values read in the same run from the same store, after any rotation in that run. The secrets
+        role keeps them per store host and deployment, so one run asks each store once.
+    type: dict
 notes:
   - Secrets the store holds but this run does not request are kept, so shrinking O(bridge_slots)
     loses nothing.
@@ -135,9 +147,13 @@ actions:
   sample: {"focus_password": "kept", "jvb_slot_01_password": "generated", "turn_secret": "provided"}
 path:
   description: The store file.
-  returned: success
+  returned: when the module ran
   type: str
   sample: /var/lib/scalemeet/secrets/meet-prod.json
+checked_with:
+  description: C(run) when the action plugin answered from O(known) without a module run, C(module) otherwise.
+  returned: success
+  type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -145,7 +161,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import (
     SecretsError,
     ensure,
-    standard_specs,
+    requested_specs,
 )
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import StateFileError
 
@@ -185,6 +201,7 @@ def main():
             ),
             rotate=dict(type="list", elements="str", default=[], no_log=False),
             lock_timeout=dict(type="int", default=60),
+            known=dict(type="dict", no_log=True),  # the action plugin's; it never sends it
         ),
         supports_check_mode=True,
     )
@@ -196,9 +213,8 @@ def main():
     if "/" in p["deployment"] or not p["deployment"].strip() or p["deployment"].startswith("."):
         module.fail_json(msg="deployment %r must be a plain name (it names the store file)" % p["deployment"])
 
-    specs = standard_specs(bridge_slots=p["bridge_slots"], focus=p["focus"], turn=p["turn"], jwt=p["jwt"])
-    extra = dict((s["name"], s) for s in p["secrets"])
-    specs = [extra.pop(s["name"], s) for s in specs] + list(extra.values())
+    specs = requested_specs(bridge_slots=p["bridge_slots"], focus=p["focus"], turn=p["turn"], jwt=p["jwt"],
+                            extra=p["secrets"])
     path = "%s/%s.json" % (p["store_dir"].rstrip("/"), p["deployment"])
     try:
         result = ensure(path, p["deployment"], specs, rotate=p["rotate"], check_mode=module.check_mode,

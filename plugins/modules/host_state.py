@@ -14,8 +14,9 @@ short_description: Probe a host once for what every role's checks read
 version_added: 0.2.0
 description:
   - In one module run, lists the installed packages (dpkg), the services' states (systemd), PID 1's
-    open-file limit, and whether each path M(scalemeet.jitsi.config_files) manages is still what it
-    last made of it.
+    open-file limit, whether each path M(scalemeet.jitsi.config_files) manages is still what it
+    last made of it, and whether the paths of each call M(scalemeet.jitsi.recorded_call) recorded are still as
+    that call left them.
   - Roles read the result through filters (C(packages_missing), C(installed_version),
     C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files) as O(scalemeet.jitsi.config_files#module:host_state),
     so that a run with nothing to change starts a module only where something differs.
@@ -35,6 +36,10 @@ options:
     description: The record M(scalemeet.jitsi.config_files) keeps; an empty string skips the paths.
     type: path
     default: /var/lib/scalemeet/config_files.json
+  calls:
+    description: The record M(scalemeet.jitsi.recorded_call) keeps; an empty string skips the calls.
+    type: path
+    default: /var/lib/scalemeet/calls.json
 """
 
 EXAMPLES = r"""
@@ -68,23 +73,31 @@ config_files:
   returned: success
   type: dict
   sample: {"/etc/nginx/sites-enabled/default": {"kind": "absent", "intact": true}}
+calls:
+  description: Each call M(scalemeet.jitsi.recorded_call) recorded, by the digest of its module, arguments and
+    paths, with the module, its result, its C(age) in seconds and C(intact), whether every path is still as the
+    call left it.
+  returned: success
+  type: dict
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import DEFAULT_PATH
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, gather
 
 
 def main():
     module = AnsibleModule(
-        argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH)),
+        argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH),
+                           calls=dict(type="path", default=call_record.DEFAULT_PATH)),
         supports_check_mode=True,
     )
     try:
         # LC_ALL=C: the filters read systemctl's and dpkg's words, not a translation
         result = gather(lambda argv: module.run_command(argv, environ_update={"LC_ALL": "C"}),
-                        module.params["record"])
+                        module.params["record"], module.params["calls"])
     except HostStateError as exc:
         module.fail_json(msg=str(exc))
     module.exit_json(changed=False, **result)

@@ -128,22 +128,43 @@ def test_product_configurations_are_written_through_their_checker():
 
 # config_files tasks whose paths no package install touches may pass the probe unguarded.
 PROBE_UNGUARDED = {"roles/jitsi_repo/tasks/main.yml"}
+# recorded_call tasks that run before their role changes anything on the host (validation,
+# retiring), or on paths no package touches: the probe is current there.
+RECORDED_UNGUARDED = {
+    ("roles/jitsi_repo/tasks/main.yml", "Fetch the repository's signing key"),
+    ("roles/prosody/tasks/validate.yml", "Look for Jitsi's Prosody plugins"),
+    ("roles/overlay/tasks/nebula_retire.yml", "Look for a Nebula mesh of this role"),
+    ("roles/jvb/tasks/shard.yml", "Claim a bridge slot on shard {{ __jvb_shard }}"),
+}
+# A guard drops the probe after this run installed a package, made a key pair behind the
+# member's probe, or the calling role says the certificate's files may have changed.
+GUARD = re.compile(r"^\{\{ omit if .*(_install|_missing_packages|_keypair)|if certificate_probe_current \| bool else omit")
 
 
-def _config_files_tasks():
+def _probe_tasks(module):
     for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
         for task in _tasks(_load(path) if path.stat().st_size else []):
-            if "scalemeet.jitsi.config_files" in task:
-                yield str(path.relative_to(ROOT)), task["name"], task["scalemeet.jitsi.config_files"].get("host_state")
+            if module in task:
+                yield str(path.relative_to(ROOT)), task["name"], " ".join(str(task[module].get("host_state") or "").split())
 
 
 def test_every_config_files_task_passes_the_probe_and_drops_it_after_an_install():
     """A task without host_state starts its module on every run; a probe kept after the run
     installed the role's package would answer from before the package's scripts ran."""
-    tasks = list(_config_files_tasks())
+    tasks = list(_probe_tasks("scalemeet.jitsi.config_files"))
     assert len(tasks) >= 10
-    missing = [(p, n) for p, n, probe in tasks if not probe or "common_host_state" not in probe]
+    missing = [(p, n) for p, n, probe in tasks if "common_host_state" not in probe]
     assert missing == []
-    unguarded = [(p, n) for p, n, probe in tasks
-                 if p not in PROBE_UNGUARDED and not re.match(r"^\{\{ omit if .*(_install|_missing_packages)", probe)]
+    unguarded = [(p, n) for p, n, probe in tasks if p not in PROBE_UNGUARDED and not GUARD.match(probe)]
     assert unguarded == []
+
+
+def test_every_recorded_call_passes_the_probe_and_drops_it_when_it_may_be_stale():
+    """As for config_files: recorded_call without host_state always runs its module, and a stale
+    probe would answer for paths this run changed behind its back."""
+    tasks = list(_probe_tasks("scalemeet.jitsi.recorded_call"))
+    assert len(tasks) >= 8
+    assert [(p, n) for p, n, probe in tasks if "common_host_state" not in probe] == []
+    unguarded = [(p, n) for p, n, probe in tasks if (p, n) not in RECORDED_UNGUARDED and not GUARD.search(probe)]
+    assert unguarded == []
+    assert RECORDED_UNGUARDED <= set((p, n) for p, n, _probe in tasks)  # no stale exception

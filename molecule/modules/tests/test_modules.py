@@ -142,11 +142,16 @@ def test_topology_valid_input_passes_without_contacting_hosts(first):
     assert "ok=1" in out and "UNREACHABLE" not in out
 
 
+def shown_result(name, *args):
+    """The RESULT a playbook's last task showed, as data."""
+    _rc, out = playbook(name, *args)
+    shown = re.search(r'"msg": ("RESULT .*")$', out, re.MULTILINE).group(1)
+    return json.loads(json.loads(shown)[len("RESULT "):])
+
+
 def made(*args):
     """What one run of config-files.yml did: changed, checked_with, changed paths (names only)."""
-    _rc, out = playbook("config-files.yml", *args)
-    shown = re.search(r'"msg": ("RESULT .*")$', out, re.MULTILINE).group(1)
-    result = json.loads(json.loads(shown)[len("RESULT "):])
+    result = shown_result("config-files.yml", *args)
     return result["changed"], result["checked_with"], [os.path.basename(p) for p in result["paths"]]
 
 
@@ -176,3 +181,30 @@ def test_config_files_answers_from_the_probe_only_while_nothing_differs(first):
     assert made("-e", "content=a=2") == (True, "module", ["a.conf"])
     assert made("-e", "content=a=2") == (False, "host_state", [])
     first.run("rm -rf %s" % CF)
+
+
+RC = "/tmp/scalemeet-recorded-call"
+
+
+def line_set(*args):
+    result = shown_result("recorded-call.yml", *args)
+    return result["changed"], result["checked_with"]
+
+
+def test_recorded_call_answers_a_repeat_only_while_the_file_is_as_it_left_it(first):
+    first.run("rm -rf %s" % RC)
+    assert line_set() == (True, "module")  # a changing run is not recorded ...
+    assert line_set() == (False, "module")  # ... a run that changed nothing is
+    assert line_set() == (False, "host_state")
+    for change in ["echo limit 99 > %s/app.conf" % RC, "chmod 0600 %s/app.conf" % RC, "rm %s/app.conf" % RC]:
+        first.check_output(change)
+        assert line_set("--check") == (True, "module"), change  # check mode changes and records nothing ...
+        assert line_set() == (True, "module"), change  # ... the run puts it back as recorded
+        assert line_set() == (False, "host_state"), change
+    assert first.file(RC + "/app.conf").content_string == "limit 10\n"
+    # asked for something else: the module runs, whatever the record says
+    assert line_set("-e", "limit=20") == (True, "module")
+    assert line_set("-e", "limit=20") == (False, "module")
+    assert line_set("-e", "limit=20") == (False, "host_state")
+    assert first.file(RC + "/app.conf").content_string == "limit 20\n"
+    first.run("rm -rf %s" % RC)

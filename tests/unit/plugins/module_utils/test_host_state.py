@@ -32,7 +32,7 @@ def test_gather_runs_each_query_once_with_an_argv(tmp_path):
     run, calls = fake_run({"dpkg-query": (0, "nginx\t1.22\tii \n", ""), "systemctl": (0, "Id=nginx.service\n", "")})
     result = hs.gather(run, str(tmp_path / "record.json"), limits_path=str(limits))
     assert result == {"packages": "nginx\t1.22\tii \n", "services": "Id=nginx.service\n",
-                      "pid1_open_files": "20000", "config_files": {}}
+                      "pid1_open_files": "20000", "config_files": {}, "calls": {}}
     assert calls == [hs.DPKG_ARGV, hs.SYSTEMCTL_ARGV]
 
 

@@ -169,3 +169,25 @@ def test_rotation_touches_only_rotated(tmp_path_factory, names, data):
     after = ss.ensure(path, "d", specs, rotate=rotate)["secrets"]
     for n in names:
         assert (after[n] != before[n]) == (n in rotate)
+
+
+def test_a_request_replaces_a_standard_spec_by_its_own_and_adds_the_others():
+    specs = ss.requested_specs(bridge_slots=1, turn=True, extra=[
+        {"name": "turn_secret", "kind": "hex", "value": "ab" * 16}, {"name": "api_key", "kind": "token"}])
+    assert [s["name"] for s in specs] == ["focus_password", "jvb_slot_01_password", "turn_secret", "api_key"]
+    assert specs[2]["value"] == "ab" * 16
+
+
+@pytest.mark.parametrize("known,rotate", [
+    (None, []),  # nothing read yet
+    ({"focus_password": ""}, []),  # not a value
+    ({"focus_password": "x" * 32}, ["focus_password"]),  # a rotation
+    ({"jvb_slot_01_password": "x" * 32}, []),  # focus not read
+])
+def test_known_answers_only_what_was_read_and_not_rotated(known, rotate):
+    assert ss.known_answer(known, ss.requested_specs(), rotate) is None
+
+
+def test_known_answers_exactly_the_request():
+    known = {"focus_password": "f" * 32, "jvb_slot_01_password": "s" * 32, "turn_secret": "t" * 64}
+    assert ss.known_answer(known, ss.requested_specs(), []) == {"focus_password": "f" * 32}

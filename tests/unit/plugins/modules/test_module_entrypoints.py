@@ -8,7 +8,9 @@ from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.scalemeet.jitsi.plugins.modules import (
-    bridge_slot, component_secrets, config_files, host_state, nebula_ca, nebula_certificate, self_signed_certificate)
+    bridge_slot, component_secrets, config_files, host_state, nebula_ca, nebula_certificate, recorded_call,
+    self_signed_certificate)
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 
 
 class Exit(Exception):
@@ -134,16 +136,22 @@ def test_host_state_answers_every_query_and_reads_the_record(tmp_path, monkeypat
                                        "record": str(tmp_path / "rec.json")})
     outputs = {"dpkg-query": (0, "less\t590-2\tii \n", ""), "systemctl": (0, "Id=a.service\n", "")}
     monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw: outputs[argv[0]])
-    kind, result = run(host_state, {"record": str(tmp_path / "rec.json"), "_ansible_check_mode": True})
+    kind, _result = run(recorded_call, {"module": "ansible.builtin.stat", "paths": [str(tmp_path / "a")],
+                                        "record": str(tmp_path / "calls.json"), "_digest": "d1", "_result": {"stat": {}}})
+    kind, result = run(host_state, {"record": str(tmp_path / "rec.json"), "calls": str(tmp_path / "calls.json"),
+                                    "_ansible_check_mode": True})
     assert kind == "exit" and result["changed"] is False
     assert result["packages"] == "less\t590-2\tii \n" and result["services"] == "Id=a.service\n"
     assert result["config_files"][str(tmp_path / "a")]["intact"] is True
+    call = result["calls"]["d1"]
+    assert call["intact"] is True and call["module"] == "ansible.builtin.stat" and call["result"] == {"stat": {}}
+    assert call["age"] >= 0
     assert result["pid1_open_files"] is None or result["pid1_open_files"] == "unlimited" or result["pid1_open_files"].isdigit()
 
 
 def test_host_state_failure_names_the_query(tmp_path, monkeypatch):
     monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw: (1, "", "no systemd here"))
-    kind, result = run(host_state, {"record": ""})
+    kind, result = run(host_state, {"record": "", "calls": ""})
     assert kind == "fail" and result["msg"] == "dpkg-query --show failed (rc 1): no systemd here"
 
 
@@ -162,3 +170,20 @@ def test_certificate_check_mode_changes_nothing_and_a_failure_names_the_path(tmp
     assert result["changes"] == ["directory", "generate"] and not (tmp_path / "c").exists()
     kind, result = run(self_signed_certificate, dict(args, names=["not a name"]))
     assert kind == "fail" and "'not a name' is not a DNS name" in result["msg"] and result["path"] == args["path"]
+
+
+def test_recorded_call_records_in_a_real_run_only(tmp_path):
+    args = {"module": "ansible.builtin.stat", "paths": [str(tmp_path)], "record": str(tmp_path / "state" / "calls.json"),
+            "_digest": "d1", "_result": {"stat": {"exists": True}}}
+    kind, result = run(recorded_call, dict(args, _ansible_check_mode=True))
+    assert kind == "exit" and result["changed"] is False and not (tmp_path / "state").exists()
+    kind, result = run(recorded_call, args)
+    assert kind == "exit" and result["changed"] is False
+    assert list(call_record.probe(args["record"], 0.0)) == ["d1"]
+
+
+def test_recorded_call_names_a_record_it_cannot_write(tmp_path):
+    (tmp_path / "file").write_text("")
+    kind, result = run(recorded_call, {"module": "ansible.builtin.stat", "paths": [str(tmp_path)],
+                                       "record": str(tmp_path / "file" / "calls.json"), "_digest": "d", "_result": {}})
+    assert kind == "fail" and result["msg"].startswith(str(tmp_path / "file" / "calls.json") + ": cannot record the call")
