@@ -39,7 +39,8 @@ class ActionModule(ActionBase):
         result.update(ran, checked_with="module")
         # Only a run that changed nothing is recorded: repeated on the same paths, it changes nothing
         # again and returns the same. A changing run's result (created: true...) would not be.
-        check_mode = self._task.check_mode or (task_vars or {}).get("ansible_check_mode")  # even under check_mode: false
+        # a --check run records nothing, even for a task under check_mode: false
+        check_mode = bool(self._task.check_mode or self._play_context.check_mode or (task_vars or {}).get("ansible_check_mode"))
         if not any(ran.get(k) for k in ("failed", "skipped", "changed")) and not check_mode:
             # The record is a cache: failing to write it costs the next run a module run, no more.
             kept = self._execute_module(module_name="scalemeet.jitsi.recorded_call", task_vars=task_vars, module_args={

@@ -31,9 +31,10 @@ class Host:
         return {"calls": cr.probe(self.record, now=160.0)}
 
 
-def action(host, args, check_mode=False):
+def action(host, args, check_mode=False, play_check_mode=False):
     task = mock.MagicMock(args=args, async_val=0, check_mode=check_mode, diff=False)
-    plugin = ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    plugin = ActionModule(task, mock.MagicMock(), mock.MagicMock(check_mode=play_check_mode), loader=None, templar=None,
+                          shared_loader_obj=None)
     plugin._execute_module = mock.MagicMock(side_effect=host.execute)
     return plugin
 
@@ -91,7 +92,9 @@ def test_the_probe_never_goes_to_the_host(tmp_path):
 def test_check_mode_and_failures_record_nothing(tmp_path):
     host = Host(tmp_path)
     action(host, call(host), check_mode=True).run(task_vars={})
-    assert host.runs == ["ansible.builtin.slurp"]
+    action(host, call(host), play_check_mode=True).run(task_vars={})
+    action(host, call(host)).run(task_vars={"ansible_check_mode": True})  # --check, task under check_mode: false
+    assert host.runs == ["ansible.builtin.slurp"] * 3
     plugin = action(host, call(host))
     plugin._execute_module = mock.MagicMock(return_value={"failed": True, "msg": "no such file"})
     assert plugin.run(task_vars={})["failed"] is True
