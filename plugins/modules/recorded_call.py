@@ -40,7 +40,10 @@ attributes:
     description: Decides on the controller whether the module needs to run.
 options:
   module:
-    description: Fully qualified name of the module to run.
+    description:
+      - Fully qualified name of the module to run.
+      - A module whose work is done on the host. Not an action such as C(ansible.builtin.template) or
+        C(ansible.builtin.copy), whose controller side would be skipped.
     type: str
     required: true
   args:
