@@ -85,6 +85,10 @@ def build(signaling, bridges, regions=None, region_groups=None, overlay="auto", 
             "secrets_host": hv.get("prosody_secrets_host") or host,
             "secrets_deployment": settings["prosody_secrets_deployment"],
         }
+        # The shard's store in the secrets role's terms (secrets_stores), for roles that ask several.
+        signal_hosts[shard]["secrets_store"] = {"deployment": signal_hosts[shard]["secrets_deployment"],
+                                                "host": signal_hosts[shard]["secrets_host"],
+                                                "bridge_slots": signal_hosts[shard]["max_bridges"]}
 
     out_bridges = {}
     for host in sorted(bridges):

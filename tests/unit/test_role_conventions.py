@@ -126,15 +126,16 @@ def test_product_configurations_are_written_through_their_checker():
     assert [(str(p), t) for p, t, validate in written if not validate or "%s" not in validate] == []
 
 
-# config_files tasks whose paths no package install touches may pass the probe unguarded.
-PROBE_UNGUARDED = {"roles/jitsi_repo/tasks/main.yml"}
+# config_files tasks whose paths no package install touches, or that run before any install of
+# the run, may pass the probe unguarded.
+PROBE_UNGUARDED = {"roles/jitsi_repo/tasks/main.yml", "roles/common/tasks/settings.yml"}
 # recorded_call tasks that run before their role changes anything on the host (validation,
 # retiring), or on paths no package touches: the probe is current there.
 RECORDED_UNGUARDED = {
     ("roles/jitsi_repo/tasks/main.yml", "Fetch the repository's signing key"),
     ("roles/prosody/tasks/validate.yml", "Look for Jitsi's Prosody plugins"),
     ("roles/overlay/tasks/nebula_retire.yml", "Look for a Nebula mesh of this role"),
-    ("roles/jvb/tasks/shard.yml", "Claim a bridge slot on shard {{ __jvb_shard }}"),
+    ("roles/jvb/tasks/present.yml", "Claim a bridge slot on every shard the bridge serves"),
 }
 # A guard drops the probe after this run installed a package, made a key pair behind the
 # member's probe, or the calling role says the certificate's files may have changed.

@@ -28,7 +28,8 @@ def test_one_shard_without_regions_gets_the_default_region():
     sig = out["signal_hosts"]["signal1"]
     assert sig == {"host": "signal1.example.net", "region": "default", "domain": "meet.example.net",
                    "address": "signal1.example.net", "https_port": 443, "xmpp_port": 5222, "bridge_xmpp_port": 0,
-                   "max_bridges": 10, "secrets_host": "signal1.example.net", "secrets_deployment": "scalemeet"}
+                   "max_bridges": 10, "secrets_host": "signal1.example.net", "secrets_deployment": "scalemeet",
+                   "secrets_store": {"deployment": "scalemeet", "host": "signal1.example.net", "bridge_slots": 10}}
     model = validate(out["octo"])
     assert model["shards"]["signal1"]["bridges"] == ["jvb1", "jvb2"]
     assert model["bridges"]["jvb1"]["region"] == "default"
@@ -45,6 +46,7 @@ def test_explicit_names_addresses_and_settings_win():
     sig = out["signal_hosts"]["eu1"]
     assert (sig["address"], sig["xmpp_port"], sig["bridge_xmpp_port"], sig["max_bridges"]) == ("10.0.0.5", 5223, 6222, 30)
     assert (sig["secrets_host"], sig["secrets_deployment"]) == ("vault1", "prod")
+    assert sig["secrets_store"] == {"deployment": "prod", "host": "vault1", "bridge_slots": 30}
     assert out["octo"]["bridges"]["b"] == {"shards": ["eu1"], "region": "eu", "overlay_address": "10.60.1.2",
                                            "relay_id": "eu-relay-1"}
     assert validate(out["octo"])["bridges"]["b"]["relay_id"] == "eu-relay-1"
