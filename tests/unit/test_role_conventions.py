@@ -169,3 +169,25 @@ def test_every_recorded_call_passes_the_probe_and_drops_it_when_it_may_be_stale(
     unguarded = [(p, n) for p, n, probe in tasks if (p, n) not in RECORDED_UNGUARDED and not GUARD.search(probe)]
     assert unguarded == []
     assert RECORDED_UNGUARDED <= set((p, n) for p, n, _probe in tasks)  # no stale exception
+
+
+def _conditions(task):
+    when = task.get("when")
+    return [str(c) for c in (when if isinstance(when, list) else [when] if when is not None else [])]
+
+
+def test_a_task_skipped_because_a_package_is_installed_runs_without_the_probe():
+    """Without the host probe (a role run alone) packages_missing counts every package as missing.
+    A condition that skips work because a package is *installed* must then run it (retiring a
+    mesh, say): it reads "no probe" explicitly, not as "not installed"."""
+    installed = re.compile(r"packages_missing\(.*\)\s*\|\s*length\s*==\s*0")
+    found, unsafe = [], []
+    for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
+        for task in _tasks(_load(path) if path.stat().st_size else []):
+            for condition in _conditions(task):
+                if installed.search(condition):
+                    found.append((str(path.relative_to(ROOT)), task["name"]))
+                    if "common_host_state is not defined" not in condition:
+                        unsafe.append((str(path.relative_to(ROOT)), task["name"], condition))
+    assert len(found) >= 2  # the overlay's two retirements
+    assert unsafe == []
