@@ -8,7 +8,9 @@
 - the open-file limit of PID 1, which caps what systemd can give services;
 - what config_files last made of each path, and whether it still is (config_files_record);
 - the calls recorded_call recorded, and whether their paths are still as they left them
-  (call_record).
+  (call_record);
+- and, when asked, the host's facts, as the setup module gathers them: site.yml's fact
+  gathering and the probe are then one module run per host instead of two.
 
 Each of these was its own module run per host; a module run costs about as much as the
 work it does here (docs/performance.md).
@@ -21,6 +23,10 @@ __metaclass__ = type
 import re
 import time
 
+from ansible.module_utils.facts import ansible_collector, default_collectors
+from ansible.module_utils.facts.collector import CollectorNotFoundError, CycleFoundInFactDeps, UnresolvedFactDep
+from ansible.module_utils.facts.namespace import PrefixFactNamespace
+
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import probe
 
@@ -28,6 +34,11 @@ DPKG_ARGV = ["dpkg-query", "--show", "--showformat", "${Package}\t${Version}\t${
 # --all lists loaded units that are not running too; the filter reads exactly these properties.
 SYSTEMCTL_ARGV = ["systemctl", "show", "--all", "--property=Id,ActiveState,UnitFileState", "*.service"]
 PID1_LIMITS = "/proc/1/limits"
+# What setup gathers for gather_subset: ['!all'] (its own list), so a subset means here what it
+# means there.
+MINIMAL_FACTS = frozenset(["apparmor", "caps", "cmdline", "date_time", "distribution", "dns", "env", "fips",
+                           "local", "lsb", "pkg_mgr", "platform", "python", "selinux", "service_mgr",
+                           "ssh_pub_keys", "user"])
 _OPEN_FILES = re.compile(r"^Max open files\s+(\S+)\s+(\S+)", re.MULTILINE)
 
 
@@ -64,3 +75,19 @@ def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS):
         "config_files": probe(record_path) if record_path else {},
         "calls": call_record.probe(calls_path, time.time()) if calls_path else {},
     }
+
+
+def collect_facts(module, gather_subset, gather_timeout):
+    """The facts setup would return for gather_subset (its semantics, its collectors), or {} for
+    an empty list. module is the running AnsibleModule: the collectors run their commands through it."""
+    if not gather_subset:
+        return {}
+    try:
+        collector = ansible_collector.get_ansible_collector(
+            all_collector_classes=default_collectors.collectors,
+            namespace=PrefixFactNamespace(namespace_name="ansible", prefix="ansible_"),
+            filter_spec=[], gather_subset=gather_subset, gather_timeout=gather_timeout,
+            minimal_gather_subset=MINIMAL_FACTS)
+    except (TypeError, CollectorNotFoundError, CycleFoundInFactDeps, UnresolvedFactDep) as exc:
+        raise HostStateError("gather_subset %s: %s" % (", ".join(gather_subset), exc))
+    return collector.collect(module=module)

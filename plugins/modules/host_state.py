@@ -21,6 +21,8 @@ description:
     C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files) as O(scalemeet.jitsi.config_files#module:host_state),
     so that a run with nothing to change starts a module only where something differs.
   - Read only. Register the result, do not cache it as a fact; it describes the host at the start of one run.
+  - With O(gather_subset), the same run also gathers the host's facts as M(ansible.builtin.setup) would, so a
+    play can gather facts and probe in one module run; C(site.yml) does.
   - The result holds SHA-256 digests of managed files, some of which hold secrets; run it with C(no_log).
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
@@ -40,11 +42,32 @@ options:
     description: The record M(scalemeet.jitsi.recorded_call) keeps; an empty string skips the calls.
     type: path
     default: /var/lib/scalemeet/calls.json
+  gather_subset:
+    description:
+      - The facts to gather as well, with M(ansible.builtin.setup)'s O(ansible.builtin.setup#module:gather_subset)
+        values and meaning (V(all), V(!hardware), V(network), ...).
+      - An empty list gathers none; that is the default.
+    type: list
+    elements: str
+    default: []
+  gather_timeout:
+    description: Seconds each fact collector may take, as M(ansible.builtin.setup)'s option of that name.
+    type: int
+    default: 10
+notes:
+  - The facts are returned as RV(ansible_facts), so they become the host's facts, and a fact cache keeps them as it
+    keeps what M(ansible.builtin.setup) gathers; the rest of the result is only registered.
 """
 
 EXAMPLES = r"""
 - name: Probe the host once for the roles' checks
   scalemeet.jitsi.host_state:
+  register: common_host_state
+  no_log: true
+
+- name: Probe the host and gather all its facts in the same module run
+  scalemeet.jitsi.host_state:
+    gather_subset: [all]
   register: common_host_state
   no_log: true
 
@@ -73,6 +96,11 @@ config_files:
   returned: success
   type: dict
   sample: {"/etc/nginx/sites-enabled/default": {"kind": "absent", "intact": true}}
+ansible_facts:
+  description: The facts O(gather_subset) asked for, as M(ansible.builtin.setup) returns them.
+  returned: when O(gather_subset) is not empty
+  type: dict
+  sample: {"ansible_distribution": "Debian", "ansible_memtotal_mb": 24000}
 calls:
   description: Each call M(scalemeet.jitsi.recorded_call) recorded, by the digest of its module, arguments and
     paths, with the module, its result, its C(age) in seconds and C(intact), whether every path is still as the
@@ -85,21 +113,26 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import DEFAULT_PATH
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, gather
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, collect_facts, gather
 
 
 def main():
     module = AnsibleModule(
         argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH),
-                           calls=dict(type="path", default=call_record.DEFAULT_PATH)),
+                           calls=dict(type="path", default=call_record.DEFAULT_PATH),
+                           gather_subset=dict(type="list", elements="str", default=[]),
+                           gather_timeout=dict(type="int", default=10)),
         supports_check_mode=True,
     )
     try:
         # LC_ALL=C: the filters read systemctl's and dpkg's words, not a translation
         result = gather(lambda argv: module.run_command(argv, environ_update={"LC_ALL": "C"}),
                         module.params["record"], module.params["calls"])
+        facts = collect_facts(module, module.params["gather_subset"], module.params["gather_timeout"])
     except HostStateError as exc:
         module.fail_json(msg=str(exc))
+    if facts:
+        result["ansible_facts"] = facts
     module.exit_json(changed=False, **result)
 
 

@@ -191,3 +191,30 @@ def test_a_task_skipped_because_a_package_is_installed_runs_without_the_probe():
                         unsafe.append((str(path.relative_to(ROOT)), task["name"], condition))
     assert len(found) >= 2  # the overlay's two retirements
     assert unsafe == []
+
+
+def _play_tasks(path):
+    """Every task of a task file or playbook, plays' task lists and blocks included."""
+    data = _load(path) if path.stat().st_size else []
+    for item in data if isinstance(data, list) else []:
+        if not isinstance(item, dict):
+            continue
+        lists = [item.get(k) for k in ("tasks", "pre_tasks", "post_tasks", "handlers")]
+        if any(lists):
+            for tasks in lists:
+                yield from _tasks(tasks)
+        else:
+            yield from _tasks([item])
+
+
+def test_no_task_takes_its_arguments_from_one_template():
+    """`module: "{{ args }}"` is warned about by ansible-core 2.19 (argsplat-unsafe) and refused
+    by later releases; every task names its arguments."""
+    files = [p for pattern in ("roles/*/tasks/*.yml", "roles/*/handlers/*.yml", "playbooks/*.yml", "molecule/**/*.yml")
+             for p in sorted(ROOT.glob(pattern))]
+    splat = [(str(path.relative_to(ROOT)), task.get("name"), key)
+             for path in files for task in _play_tasks(path) if isinstance(task, dict)
+             for key, value in task.items()
+             if ("." in key or key == "args") and isinstance(value, str) and value.strip().startswith("{{")]
+    assert len(files) > 50
+    assert splat == []

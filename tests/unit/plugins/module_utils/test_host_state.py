@@ -53,3 +53,36 @@ def test_an_unreadable_limits_file_is_named(tmp_path):
     run, _calls = fake_run({})
     with pytest.raises(hs.HostStateError, match="nowhere"):
         hs.gather(run, "", limits_path=str(tmp_path / "nowhere"))
+
+
+class Module:
+    """What the fact collectors use of AnsibleModule, on this test machine."""
+
+    def get_bin_path(self, name, required=False, opt_dirs=None):
+        import shutil
+        return shutil.which(name)
+
+    def run_command(self, argv, **kwargs):
+        import subprocess
+        proc = subprocess.run(argv, shell=isinstance(argv, str), capture_output=True, text=True, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_no_subset_gathers_no_facts():
+    assert hs.collect_facts(None, [], 10) == {}
+
+
+def test_facts_are_setup_s_for_the_subset():
+    facts = hs.collect_facts(Module(), ["!all", "!min", "distribution"], 10)
+    with open("/etc/os-release") as f:
+        name = dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)["NAME"].strip('"')
+    assert name.startswith(facts["ansible_distribution"])
+    # setup's namespace: every fact prefixed (and setup's two markers), nothing from a subset not asked for
+    assert {key for key in facts if not key.startswith("ansible_")} == {"gather_subset", "module_setup"}
+    assert facts["gather_subset"] == ["!all", "!min", "distribution"]
+    assert "ansible_default_ipv4" not in facts and "ansible_memtotal_mb" not in facts
+
+
+def test_a_bad_subset_is_named():
+    with pytest.raises(hs.HostStateError, match="gather_subset !all, bogus: .*bogus"):
+        hs.collect_facts(Module(), ["!all", "bogus"], 10)

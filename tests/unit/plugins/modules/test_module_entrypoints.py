@@ -147,6 +147,16 @@ def test_host_state_answers_every_query_and_reads_the_record(tmp_path, monkeypat
     assert call["intact"] is True and call["module"] == "ansible.builtin.stat" and call["result"] == {"stat": {}}
     assert call["age"] >= 0
     assert result["pid1_open_files"] is None or result["pid1_open_files"] == "unlimited" or result["pid1_open_files"].isdigit()
+    assert "ansible_facts" not in result
+
+
+def test_host_state_gathers_the_facts_asked_for_in_the_same_run(monkeypatch):
+    outputs = {"dpkg-query": (0, "", ""), "systemctl": (0, "", "")}
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw: outputs[argv[0]])
+    kind, result = run(host_state, {"record": "", "calls": "", "gather_subset": ["!all", "!min", "distribution"]})
+    assert kind == "exit" and result["ansible_facts"]["ansible_os_family"] == "Debian"
+    kind, result = run(host_state, {"record": "", "calls": "", "gather_subset": ["nonsense"]})
+    assert kind == "fail" and result["msg"].startswith("gather_subset nonsense: ")
 
 
 def test_host_state_failure_names_the_query(tmp_path, monkeypatch):
