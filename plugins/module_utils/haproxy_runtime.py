@@ -53,14 +53,14 @@ def command(path, line, timeout=5.0):
     return b"".join(chunks).decode("utf-8", "replace")
 
 
-def server_states(path, backend):
-    """{server name: {"id", "admin_state", "op_state"}} from `show servers state <backend>`."""
-    text = command(path, "show servers state %s" % backend)
+def parse_server_states(text):
+    """{backend: {server name: {"id", "admin_state", "op_state"}}} from the answer to
+    `show servers state [backend]`; raises when the answer is not that list."""
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not lines[0].strip().isdigit():
-        raise RuntimeApiError("HAProxy did not list backend %s: %s" % (backend, text.strip() or "(empty answer)"))
+        raise RuntimeApiError("HAProxy did not list its servers: %s" % (text.strip() or "(empty answer)"))
     header = None
-    servers = {}
+    backends = {}
     for line in lines[1:]:
         if line.startswith("#"):
             header = line.lstrip("# ").split()
@@ -68,11 +68,19 @@ def server_states(path, backend):
         if header is None:
             continue
         row = dict(zip(header, line.split()))
-        if row.get("be_name") != backend:
-            continue
-        servers[row["srv_name"]] = {"id": int(row["srv_id"]), "admin_state": int(row["srv_admin_state"]),
-                                    "op_state": int(row["srv_op_state"])}
-    return servers
+        backends.setdefault(row["be_name"], {})[row["srv_name"]] = {
+            "id": int(row["srv_id"]), "admin_state": int(row["srv_admin_state"]),
+            "op_state": int(row["srv_op_state"])}
+    return backends
+
+
+def server_states(path, backend):
+    """{server name: {"id", "admin_state", "op_state"}} from `show servers state <backend>`."""
+    text = command(path, "show servers state %s" % backend)
+    try:
+        return parse_server_states(text).get(backend, {})
+    except RuntimeApiError:
+        raise RuntimeApiError("HAProxy did not list backend %s: %s" % (backend, text.strip() or "(empty answer)"))
 
 
 def drained(servers):
@@ -91,9 +99,9 @@ def wait_for_backend(path, backend, timeout=15.0, poll=0.5):
             time.sleep(poll)
 
 
-def ensure_drained(path, backend, wanted, check_mode=False, timeout=15.0):
-    """Make exactly the servers in `wanted` drained. Returns changed, before, after, commands."""
-    servers = wait_for_backend(path, backend, timeout=timeout)
+def plan_drains(servers, backend, wanted):
+    """The commands that make exactly the servers in `wanted` drained: (drained now, commands).
+    A server an operator put in maintenance is not made ready. Raises naming unknown servers."""
     unknown = sorted(set(wanted) - set(servers))
     if unknown:
         raise RuntimeApiError("backend %s has no server(s) %s (it has %s)"
@@ -107,6 +115,13 @@ def ensure_drained(path, backend, wanted, check_mode=False, timeout=15.0):
         elif name not in wanted and is_drained and not servers[name]["admin_state"] & ADMIN_FORCED_MAINT:
             # "ready" would also end a maintenance an operator forced: only undrain servers not in maintenance.
             commands.append("set server %s/%s state ready" % (backend, name))
+    return before, commands
+
+
+def ensure_drained(path, backend, wanted, check_mode=False, timeout=15.0):
+    """Make exactly the servers in `wanted` drained. Returns changed, before, after, commands."""
+    servers = wait_for_backend(path, backend, timeout=timeout)
+    before, commands = plan_drains(servers, backend, wanted)
     if not check_mode:
         for line in commands:
             answer = command(path, line).strip()

@@ -9,6 +9,8 @@
 - what config_files last made of each path, and whether it still is (config_files_record);
 - the calls recorded_call recorded, and whether their paths are still as they left them
   (call_record);
+- the state of HAProxy's servers (drained or not), where its runtime socket exists, so the
+  haproxy role's drains need no module run when they are as wanted (haproxy_runtime);
 - and, when asked, the host's facts, as the setup module gathers them: site.yml's fact
   gathering and the probe are then one module run per host instead of two.
 
@@ -20,6 +22,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
 import re
 import time
 
@@ -27,7 +30,7 @@ from ansible.module_utils.facts import ansible_collector, default_collectors
 from ansible.module_utils.facts.collector import CollectorNotFoundError, CycleFoundInFactDeps, UnresolvedFactDep
 from ansible.module_utils.facts.namespace import PrefixFactNamespace
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record, haproxy_runtime
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import probe
 
 DPKG_ARGV = ["dpkg-query", "--show", "--showformat", "${Package}\t${Version}\t${db:Status-Abbrev}\n"]
@@ -60,9 +63,22 @@ def _run(run_command, argv):
     return out
 
 
-def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS):
+def haproxy_servers(socket_path):
+    """{"socket": the path, "backends": HAProxy's servers by backend} from its runtime socket, or
+    None where HAProxy does not answer (not installed, stopped, mid-reload): the drain then asks
+    HAProxy itself."""
+    if not socket_path or not os.path.exists(socket_path):
+        return None
+    try:
+        backends = haproxy_runtime.parse_server_states(haproxy_runtime.command(socket_path, "show servers state"))
+    except haproxy_runtime.RuntimeApiError:
+        return None
+    return {"socket": socket_path, "backends": backends}
+
+
+def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS, haproxy_socket=""):
     """The probe's result. run_command(argv) -> (rc, stdout, stderr); an empty record path
-    leaves its part empty."""
+    or socket leaves its part empty."""
     try:
         with open(limits_path) as f:
             limits = f.read()
@@ -74,6 +90,7 @@ def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS):
         "pid1_open_files": pid1_open_files(limits),
         "config_files": probe(record_path) if record_path else {},
         "calls": call_record.probe(calls_path, time.time()) if calls_path else {},
+        "haproxy": haproxy_servers(haproxy_socket),
     }
 
 

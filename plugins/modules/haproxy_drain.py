@@ -51,17 +51,31 @@ options:
   save_state_to:
     description: Write the server state here after the change (HAProxy's C(server-state-file)).
     type: path
+  host_state:
+    description:
+      - The result of M(scalemeet.jitsi.host_state) on this host, taken earlier in the run, with the servers it read
+        from the same O(socket).
+      - When it shows exactly O(drained) drained on O(backend), the action plugin answers unchanged without starting
+        the module. No command is sent then, and O(save_state_to) is not rewritten (it was written with the last
+        change, and every reload through M(scalemeet.jitsi.haproxy_reload) writes it).
+      - Leave it out when this run may have changed the servers since the probe, for example by installing HAProxy
+        or writing a new configuration.
+      - Read by the action plugin on the controller; never sent to the host.
+    type: dict
 """
 
 EXAMPLES = r"""
 - name: Take shard2 out for new rooms on every HAProxy node
   scalemeet.jitsi.haproxy_drain:
     drained: [shard2]
-    wait_timeout:
-    description: Seconds to wait for the backend to appear on the socket (a reload that just happened).
-    type: int
-    default: 15
-  save_state_to: /var/lib/haproxy/server-state
+    wait_timeout: 30
+    save_state_to: /var/lib/haproxy/server-state
+
+- name: Drain what the inventory lists, answered from the run's host probe when nothing changes
+  scalemeet.jitsi.haproxy_drain:
+    drained: "{{ haproxy_drained_shards }}"
+    save_state_to: /var/lib/haproxy/server-state
+    host_state: "{{ common_host_state }}"  # registered from scalemeet.jitsi.host_state
 """
 
 RETURN = r"""
@@ -71,6 +85,11 @@ drained:
   type: list
   elements: str
   sample: [shard2]
+checked_with:
+  description: C(host_state) when the action plugin answered from the probe (no module ran).
+  returned: when answered from the probe
+  type: str
+  sample: host_state
 commands:
   description: Runtime API commands sent (or, in check mode, that would be sent).
   returned: success
@@ -95,6 +114,7 @@ def main():
             socket=dict(type="path", default="/run/haproxy/admin.sock"),
             save_state_to=dict(type="path"),
             wait_timeout=dict(type="int", default=15),
+            host_state=dict(type="dict"),  # read by the action plugin, which never sends it
         ),
         supports_check_mode=True,
     )

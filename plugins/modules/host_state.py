@@ -15,10 +15,11 @@ version_added: 0.2.0
 description:
   - In one module run, lists the installed packages (dpkg), the services' states (systemd), PID 1's
     open-file limit, whether each path M(scalemeet.jitsi.config_files) manages is still what it
-    last made of it, and whether the paths of each call M(scalemeet.jitsi.recorded_call) recorded are still as
-    that call left them.
+    last made of it, whether the paths of each call M(scalemeet.jitsi.recorded_call) recorded are still as
+    that call left them, and where HAProxy runs, its servers' states.
   - Roles read the result through filters (C(packages_missing), C(installed_version),
-    C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files) as O(scalemeet.jitsi.config_files#module:host_state),
+    C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call) and
+    M(scalemeet.jitsi.haproxy_drain) as their O(scalemeet.jitsi.config_files#module:host_state),
     so that a run with nothing to change starts a module only where something differs.
   - Read only. Register the result, do not cache it as a fact; it describes the host at the start of one run.
   - With O(gather_subset), the same run also gathers the host's facts as M(ansible.builtin.setup) would, so a
@@ -42,6 +43,13 @@ options:
     description: The record M(scalemeet.jitsi.recorded_call) keeps; an empty string skips the calls.
     type: path
     default: /var/lib/scalemeet/calls.json
+  haproxy_socket:
+    description:
+      - HAProxy's runtime API socket. Where it exists and HAProxy answers, the probe reads its servers' states, so
+        M(scalemeet.jitsi.haproxy_drain) needs no module run when the drains are as wanted.
+      - The default is where Debian's HAProxy and the C(haproxy) role put it; an empty string skips it.
+    type: path
+    default: /run/haproxy/admin.sock
   gather_subset:
     description:
       - The facts to gather as well, with M(ansible.builtin.setup)'s O(ansible.builtin.setup#module:gather_subset)
@@ -96,6 +104,12 @@ config_files:
   returned: success
   type: dict
   sample: {"/etc/nginx/sites-enabled/default": {"kind": "absent", "intact": true}}
+haproxy:
+  description: The socket asked and HAProxy's servers by backend (C(backends)), each with its C(id), C(admin_state)
+    and C(op_state) (the numbers of C(show servers state)); null where the socket is missing or HAProxy did not answer.
+  returned: success
+  type: dict
+  sample: {"socket": "/run/haproxy/admin.sock", "backends": {"shards": {"shard1": {"id": 1, "admin_state": 0, "op_state": 2}}}}
 ansible_facts:
   description: The facts O(gather_subset) asked for, as M(ansible.builtin.setup) returns them.
   returned: when O(gather_subset) is not empty
@@ -120,6 +134,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH),
                            calls=dict(type="path", default=call_record.DEFAULT_PATH),
+                           haproxy_socket=dict(type="path", default="/run/haproxy/admin.sock"),
                            gather_subset=dict(type="list", elements="str", default=[]),
                            gather_timeout=dict(type="int", default=10)),
         supports_check_mode=True,
@@ -127,7 +142,8 @@ def main():
     try:
         # LC_ALL=C: the filters read systemctl's and dpkg's words, not a translation
         result = gather(lambda argv: module.run_command(argv, environ_update={"LC_ALL": "C"}),
-                        module.params["record"], module.params["calls"])
+                        module.params["record"], module.params["calls"],
+                        haproxy_socket=module.params["haproxy_socket"])
         facts = collect_facts(module, module.params["gather_subset"], module.params["gather_timeout"])
     except HostStateError as exc:
         module.fail_json(msg=str(exc))

@@ -179,16 +179,18 @@ def _conditions(task):
 def test_a_task_skipped_because_a_package_is_installed_runs_without_the_probe():
     """Without the host probe (a role run alone) packages_missing counts every package as missing.
     A condition that skips work because a package is *installed* must then run it (retiring a
-    mesh, say): it reads "no probe" explicitly, not as "not installed"."""
+    mesh, say): it reads "no probe" explicitly, not as "not installed". The condition may sit in
+    a task's `when` or in a role variable a `when` reads."""
     installed = re.compile(r"packages_missing\(.*\)\s*\|\s*length\s*==\s*0")
     found, unsafe = [], []
     for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
         for task in _tasks(_load(path) if path.stat().st_size else []):
             for condition in _conditions(task):
-                if installed.search(condition):
-                    found.append((str(path.relative_to(ROOT)), task["name"]))
-                    if "common_host_state is not defined" not in condition:
-                        unsafe.append((str(path.relative_to(ROOT)), task["name"], condition))
+                found.append((str(path.relative_to(ROOT)), task["name"], condition))
+    for path in sorted(ROOT.glob("roles/*/vars/main.yml")):
+        found += [(str(path.relative_to(ROOT)), name, str(value)) for name, value in (_load(path) or {}).items()]
+    found = [(p, n, c) for p, n, c in found if installed.search(c)]
+    unsafe = [(p, n, c) for p, n, c in found if "common_host_state is not defined" not in c]
     assert len(found) >= 2  # the overlay's two retirements
     assert unsafe == []
 
@@ -215,6 +217,6 @@ def test_no_task_takes_its_arguments_from_one_template():
     splat = [(str(path.relative_to(ROOT)), task.get("name"), key)
              for path in files for task in _play_tasks(path) if isinstance(task, dict)
              for key, value in task.items()
-             if ("." in key or key == "args") and isinstance(value, str) and value.strip().startswith("{{")]
+             if ("." in key or key == "args") and isinstance(value, str) and re.fullmatch(r"\{\{[^{}]*\}\}", value.strip())]
     assert len(files) > 50
     assert splat == []

@@ -32,7 +32,7 @@ def test_gather_runs_each_query_once_with_an_argv(tmp_path):
     run, calls = fake_run({"dpkg-query": (0, "nginx\t1.22\tii \n", ""), "systemctl": (0, "Id=nginx.service\n", "")})
     result = hs.gather(run, str(tmp_path / "record.json"), limits_path=str(limits))
     assert result == {"packages": "nginx\t1.22\tii \n", "services": "Id=nginx.service\n",
-                      "pid1_open_files": "20000", "config_files": {}, "calls": {}}
+                      "pid1_open_files": "20000", "config_files": {}, "calls": {}, "haproxy": None}
     assert calls == [hs.DPKG_ARGV, hs.SYSTEMCTL_ARGV]
 
 
@@ -86,3 +86,21 @@ def test_facts_are_setup_s_for_the_subset():
 def test_a_bad_subset_is_named():
     with pytest.raises(hs.HostStateError, match="gather_subset !all, bogus: .*bogus"):
         hs.collect_facts(Module(), ["!all", "bogus"], 10)
+
+
+def test_haproxy_s_servers_are_read_where_it_answers(tmp_path):
+    from test_haproxy_runtime import FakeHAProxy
+    fake = FakeHAProxy({"shard1": 0, "shard2": 8})
+    assert hs.haproxy_servers(fake.path) == {
+        "socket": fake.path, "backends": {"shards": {"shard1": {"id": 1, "admin_state": 0, "op_state": 2},
+                                                     "shard2": {"id": 2, "admin_state": 8, "op_state": 2}}}}
+    assert fake.commands == ["show servers state"]
+    # no socket, or nothing answering on it: the drain asks HAProxy itself
+    assert hs.haproxy_servers(str(tmp_path / "none.sock")) is None
+    assert hs.haproxy_servers("") is None
+    dead = tmp_path / "dead.sock"
+    import socket
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(dead))
+    sock.close()
+    assert hs.haproxy_servers(str(dead)) is None

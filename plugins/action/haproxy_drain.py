@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalemeet.jitsi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of haproxy_drain: answers from the run's host probe when the drains are already
+as asked, so a run with nothing to change skips the module run (docs/performance.md).
+
+The probe read the same socket's servers at the start of the run; the calling role leaves it out
+after a change that can move them (an install, a new configuration). Without it, or when any
+command would be sent, or the probe read another socket, the module runs as it would without
+this plugin; host_state itself never goes to the host.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import RuntimeApiError, plan_drains
+
+DEFAULT_SOCKET = "/run/haproxy/admin.sock"
+
+
+def answer(host_state, backend, socket, wanted):
+    """The module's result when the probe shows exactly `wanted` drained on this socket's backend,
+    else None (the module then asks HAProxy, and names what is wrong)."""
+    probed = (host_state or {}).get("haproxy") or {}
+    servers = (probed.get("backends") or {}).get(backend)
+    if wanted is None or probed.get("socket") != socket or not servers:
+        return None
+    try:
+        before, commands = plan_drains(servers, backend, wanted)
+    except RuntimeApiError:
+        return None
+    if commands:
+        return None
+    return {"changed": False, "drained": sorted(wanted), "commands": [], "before": before}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = dict(self._task.args)
+        host_state = args.pop("host_state", None)
+        if isinstance(host_state, dict):
+            known = answer(host_state, args.get("backend") or "shards", args.get("socket") or DEFAULT_SOCKET,
+                           args.get("drained"))
+            if known is not None:
+                before = known.pop("before")
+                result.update(known, checked_with="host_state")
+                if self._task.diff:
+                    result["diff"] = dict(before="".join(n + "\n" for n in before),
+                                          after="".join(n + "\n" for n in known["drained"]))
+                return result
+        result.update(self._execute_module(module_name="scalemeet.jitsi.haproxy_drain", module_args=args,
+                                           task_vars=task_vars))
+        return result
