@@ -12,24 +12,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import entries, unchanged
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.probe_answered_action import ProbeAnsweredAction
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(ProbeAnsweredAction):
+    MODULE = "scalemeet.jitsi.config_files"
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        args = dict(self._task.args)
-        host_state = args.pop("host_state", None)
-        if isinstance(host_state, dict):
-            wanted = entries(args.get("directories") or [], args.get("files") or [],
-                             args.get("links") or [], args.get("absent") or [])
-            if wanted is not None and unchanged(wanted, host_state.get("config_files")):
-                result.update(changed=False, changed_paths=[], checked_with="host_state")
-                return result
-        result.update(self._execute_module(module_name="scalemeet.jitsi.config_files", module_args=args,
-                                           task_vars=task_vars))
-        return result
+    def answer(self, host_state, args):
+        wanted = entries(args.get("directories") or [], args.get("files") or [],
+                         args.get("links") or [], args.get("absent") or [])
+        if wanted is not None and unchanged(wanted, host_state.get("config_files")):
+            return {"changed_paths": []}
+        return None

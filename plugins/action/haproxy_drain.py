@@ -14,9 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import RuntimeApiError, plan_drains
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.probe_answered_action import ProbeAnsweredAction
 
 DEFAULT_SOCKET = "/run/haproxy/admin.sock"
 
@@ -37,23 +36,16 @@ def answer(host_state, backend, socket, wanted):
     return {"changed": False, "drained": sorted(wanted), "commands": [], "before": before}
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
+class ActionModule(ProbeAnsweredAction):
+    MODULE = "scalemeet.jitsi.haproxy_drain"
 
-    def run(self, tmp=None, task_vars=None):
-        result = super(ActionModule, self).run(tmp, task_vars)
-        args = dict(self._task.args)
-        host_state = args.pop("host_state", None)
-        if isinstance(host_state, dict):
-            known = answer(host_state, args.get("backend") or "shards", args.get("socket") or DEFAULT_SOCKET,
-                           args.get("drained"))
-            if known is not None:
-                before = known.pop("before")
-                result.update(known, checked_with="host_state")
-                if self._task.diff:
-                    result["diff"] = dict(before="".join(n + "\n" for n in before),
-                                          after="".join(n + "\n" for n in known["drained"]))
-                return result
-        result.update(self._execute_module(module_name="scalemeet.jitsi.haproxy_drain", module_args=args,
-                                           task_vars=task_vars))
-        return result
+    def answer(self, host_state, args):
+        known = answer(host_state, args.get("backend") or "shards", args.get("socket") or DEFAULT_SOCKET,
+                       args.get("drained"))
+        if known is None:
+            return None
+        before = known.pop("before")
+        if self._task.diff:
+            known["diff"] = dict(before="".join(n + "\n" for n in before),
+                                 after="".join(n + "\n" for n in known["drained"]))
+        return known
