@@ -14,10 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import RuntimeApiError, plan_drains
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import DEFAULT_SOCKET, RuntimeApiError, plan_drains
 from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.probe_answered_action import ProbeAnsweredAction
-
-DEFAULT_SOCKET = "/run/haproxy/admin.sock"
 
 
 def answer(host_state, backend, socket, wanted):

@@ -18,6 +18,9 @@ import time
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import atomic_write_text
 
+# The admin socket where Debian's HAProxy and the haproxy role put it.
+DEFAULT_SOCKET = "/run/haproxy/admin.sock"
+
 # srv_admin_state bits (HAProxy's SRV_ADMF_*)
 ADMIN_FORCED_MAINT = 0x01
 ADMIN_FORCED_DRAIN = 0x08

@@ -102,7 +102,8 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import RuntimeApiError, ensure_drained, save_state
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import (
+    DEFAULT_SOCKET, RuntimeApiError, ensure_drained, save_state)
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import StateFileError
 
 
@@ -111,7 +112,7 @@ def main():
         argument_spec=dict(
             backend=dict(type="str", default="shards"),
             drained=dict(type="list", elements="str"),
-            socket=dict(type="path", default="/run/haproxy/admin.sock"),
+            socket=dict(type="path", default=DEFAULT_SOCKET),
             save_state_to=dict(type="path"),
             wait_timeout=dict(type="int", default=15),
             host_state=dict(type="dict"),  # read by the action plugin, which never sends it

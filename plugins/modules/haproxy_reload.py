@@ -69,7 +69,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import RuntimeApiError, reload, save_state
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import DEFAULT_SOCKET, RuntimeApiError, reload, save_state
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import StateFileError
 
 
@@ -78,7 +78,7 @@ def main():
         argument_spec=dict(
             service=dict(type="str", default="haproxy"),
             master_socket=dict(type="path", default="/run/haproxy-master.sock"),
-            socket=dict(type="path", default="/run/haproxy/admin.sock"),
+            socket=dict(type="path", default=DEFAULT_SOCKET),
             save_state_to=dict(type="path"),
             timeout=dict(type="int", default=15),
         ),

@@ -127,6 +127,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import DEFAULT_PATH
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import DEFAULT_SOCKET
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, collect_facts, gather
 
 
@@ -134,7 +135,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH),
                            calls=dict(type="path", default=call_record.DEFAULT_PATH),
-                           haproxy_socket=dict(type="path", default="/run/haproxy/admin.sock"),
+                           haproxy_socket=dict(type="path", default=DEFAULT_SOCKET),
                            gather_subset=dict(type="list", elements="str", default=[]),
                            gather_timeout=dict(type="int", default=10)),
         supports_check_mode=True,

@@ -171,6 +171,21 @@ def test_every_recorded_call_passes_the_probe_and_drops_it_when_it_may_be_stale(
     assert RECORDED_UNGUARDED <= set((p, n) for p, n, _probe in tasks)  # no stale exception
 
 
+# The part of the probe each action plugin reads (filter probe_part passes it alone).
+PROBE_PARTS = {"scalemeet.jitsi.config_files": "config_files", "scalemeet.jitsi.recorded_call": "calls",
+               "scalemeet.jitsi.haproxy_drain": "haproxy"}
+
+
+def test_every_task_passes_only_the_part_of_the_probe_its_action_reads():
+    """The probe is not logged (digests of files with secrets, facts, package lists); a task's
+    arguments are shown with display_args_to_stdout, so each carries only its action's part."""
+    tasks = [(p, n, module, probe) for module in PROBE_PARTS for p, n, probe in _probe_tasks(module) if probe]
+    assert len(tasks) >= 20
+    wrong = [(p, n) for p, n, module, probe in tasks
+             if probe.count("common_host_state") != probe.count("scalemeet.jitsi.probe_part('%s')" % PROBE_PARTS[module])]
+    assert wrong == []
+
+
 def _conditions(task):
     when = task.get("when")
     return [str(c) for c in (when if isinstance(when, list) else [when] if when is not None else [])]

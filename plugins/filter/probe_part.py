@@ -1,0 +1,72 @@
+# -*- coding: utf-8 -*-
+# Copyright: scalemeet.jitsi contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The part of a host probe one action plugin reads, so a task's arguments carry no more of it."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+name: probe_part
+short_description: The part of the host probe one action plugin reads
+version_added: 0.2.0
+description:
+  - The host probe (M(scalemeet.jitsi.host_state), registered as C(common_host_state)) is not logged, for it holds
+    the facts, the package and service lists, and SHA-256 digests of files, some of which hold secrets.
+  - The C(host_state) option of M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call) and
+    M(scalemeet.jitsi.haproxy_drain) reads one part of it each, C(config_files), C(calls) and C(haproxy).
+    This filter passes that part alone, so that a task's arguments do not carry the rest. Ansible shows
+    arguments with C(display_args_to_stdout), and a delegated task would carry another host's probe.
+  - No probe (null) gives null, which the action plugins read as no probe, so the module runs.
+author:
+  - scalemeet.jitsi maintainers (@scalemeet)
+positional: _input, part
+options:
+  _input:
+    description: The probe, or null when there is none.
+    type: dict
+    required: true
+  part:
+    description: The part the action plugin reads.
+    type: str
+    choices: [config_files, calls, haproxy]
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Fetch a key, answered from the probe on a repeat
+  scalemeet.jitsi.recorded_call:
+    module: ansible.builtin.get_url
+    args:
+      url: https://example.org/key.asc
+      dest: /etc/apt/keyrings/example.asc
+    paths: [/etc/apt/keyrings/example.asc]
+    host_state: "{{ common_host_state | default(none) | scalemeet.jitsi.probe_part('calls') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: A probe holding only the asked part with the same key and value, or null without a probe.
+  type: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+PARTS = ("config_files", "calls", "haproxy")
+
+
+def probe_part(probe, part):
+    if part not in PARTS:
+        raise AnsibleFilterError("probe_part: part must be one of %s, got %r" % (", ".join(PARTS), part))
+    if probe is None:
+        return None
+    if not isinstance(probe, dict):
+        raise AnsibleFilterError("probe_part: expected host_state's result, got %s" % type(probe).__name__)
+    return {part: probe.get(part)}
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"probe_part": probe_part}
