@@ -308,3 +308,12 @@ def test_a_join_cut_off_by_the_step_limit_is_told_from_a_server_wait():
     asyncio.run(ws_sessions.arrive(participants, 1000.0, time.monotonic() + 0.2,
                                    lambda p, shard, s, exc: seen.append(ws_sessions.error_kind(exc, p.step))))
     assert sorted(seen) == ["StepTimeLimit in join", "TimeoutError in bind"]
+
+
+def test_the_paired_ratio_follows_a_drifting_machine_and_drops_the_recording_run():
+    # the recording run (24 s) is dropped; the rest drift together by a fifth and keep ratio 4
+    assert bench_ansible.paired_ratio_median([24.0, 10.0, 12.0], [2.5, 2.5, 3.0]) == 4.0
+    assert bench_ansible.paired_ratio_median([24.0, 10.0, 12.0, 11.0, 10.0], [2.5, 2.5, 3.0, 2.5, 2.5]) == 4.0
+    # best against best pairs runs from different minutes (10 / 2.4 = 4.17 here); the median
+    # round is the third
+    assert bench_ansible.paired_ratio_median([10.0, 12.0, 13.0], [3.0, 2.4, 3.2]) == pytest.approx(13 / 3.2)
