@@ -1,6 +1,9 @@
 """host_state: one probe with every query the roles' checks read."""
 
+import re
+
 import pytest
+import yaml
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import host_state as hs
 
@@ -112,46 +115,43 @@ def test_haproxy_s_servers_are_read_where_it_answers(tmp_path):
     assert hs.haproxy_servers(str(dead)) is None
 
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[4]
 FACT_READS = [  # ansible_facts.name, ansible_facts['name'] in roles; facts.get("name") in plugins
-    (ROOT / "roles", ("*.yml", "*.j2"), r"ansible_facts(?:\.|\[['\"])(\w+)\b(?!\()"),
-    (ROOT / "plugins", ("*.py",), r"\bfacts\.get\(['\"](\w+)"),
+    ("roles", ("*.yml", "*.j2"), r"ansible_facts(?:\.|\[['\"])(\w+)\b(?!\()"),
+    ("plugins", ("*.py",), r"\bfacts\.get\(['\"](\w+)"),
 ]
 
 
-def _read_facts():
-    import re
+def _read_facts(root):
     found = {}
     for top, globs, pattern in FACT_READS:
         for glob in globs:
-            for path in top.rglob(glob):
+            for path in (root / top).rglob(glob):
                 for name in re.findall(pattern, path.read_text()):
-                    found.setdefault(name, str(path.relative_to(ROOT)))
+                    found.setdefault(name, str(path.relative_to(root)))
     return found
 
 
-def _gathered_by_the_probe():
-    import yaml
-    with open(ROOT / "roles" / "common" / "vars" / "main.yml") as f:
+def _gathered_by_the_probe(root):
+    with open(root / "roles" / "common" / "vars" / "main.yml") as f:
         return yaml.safe_load(f)["__common_read_facts"]
 
 
-def test_the_probe_always_gathers_the_subsets_of_every_fact_the_roles_read():
+def test_the_probe_always_gathers_the_subsets_of_every_fact_the_roles_read(root):
     # common_gather_subset: [min] once left memtotal_mb and the virtualization facts out: JVM
     # heaps from a default, live sysctl inside containers
-    declared = {fact for facts in _gathered_by_the_probe().values() for fact in facts}
-    read = _read_facts()
+    declared = {fact for facts in _gathered_by_the_probe(root).values() for fact in facts}
+    read = _read_facts(root)
     assert {"memtotal_mb", "default_ipv4", "virtualization_type"} <= set(read)  # the scan finds reads
     assert {name: path for name, path in read.items() if name not in declared} == {}
 
 
-def test_each_subset_the_probe_forces_is_the_one_that_gathers_its_facts():
+def test_each_subset_the_probe_forces_is_the_one_that_gathers_its_facts(root):
     from ansible.module_utils.facts import default_collectors
     by_collector = {}
     for collector in default_collectors.collectors:
         for fact in getattr(collector, "_fact_ids", ()):
             by_collector.setdefault(fact, set()).add(collector.name)
-    for subset, facts in _gathered_by_the_probe().items():
+    for subset, facts in _gathered_by_the_probe(root).items():
         gathered = hs.collect_facts(Module(), ["!all", "!min", subset], 10)
         for fact in facts:
             # default_ipv4 needs a default route, which a test machine may lack: its collector says
