@@ -53,10 +53,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.autoscale import AutoscaleError, aggregate, decide, prometheus
-
 
 def autoscale_plan(bridges, shards, policy=None):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.autoscale import AutoscaleError, aggregate, decide, prometheus
+
     try:
         agg = aggregate(dict(bridges or {}), dict(shards or {}))
         plan = decide(agg, dict(policy or {}))

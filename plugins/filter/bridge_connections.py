@@ -66,10 +66,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
-
 
 def _connection(shard, slot_result, secrets_result, signal_hosts, verify_certificate):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
+
     slot = (slot_result or {}).get("slot") if isinstance(slot_result, dict) else None
     signal = signal_hosts.get(shard) if isinstance(signal_hosts, dict) else None
     if not isinstance(slot, dict) or not signal:

@@ -49,10 +49,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_shards import ShardsError, backends, from_topology
-
 
 def haproxy_backends(shards, signal_hosts=None):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_shards import ShardsError, backends, from_topology
+
     try:
         return backends(list(shards) if shards else from_topology(signal_hosts or {}))
     except ShardsError as exc:

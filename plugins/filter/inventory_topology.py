@@ -78,10 +78,9 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.inventory_model import SIGNALING_DEFAULTS, InventoryError, build
-
+# The signaling keys also include inventory_model's SIGNALING_DEFAULTS.
 SIGNALING_KEYS = ("topology_shard", "topology_region", "topology_address", "ansible_host", "prosody_domain",
-                  "prosody_secrets_host") + tuple(SIGNALING_DEFAULTS)
+                  "prosody_secrets_host")
 BRIDGE_KEYS = ("topology_shard", "topology_region", "topology_overlay_address", "topology_relay_id")
 
 
@@ -95,8 +94,11 @@ def _read(hostvars, hosts, keys):
 
 def inventory_topology(hostvars, groups, signaling_group="signaling", bridges_group="bridges",
                        regions=None, region_groups=None, overlay="none", underlay_networks=None, lighthouses=None):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.inventory_model import SIGNALING_DEFAULTS, InventoryError, build
+
     try:
-        return build(_read(hostvars, groups.get(signaling_group, []), SIGNALING_KEYS),
+        return build(_read(hostvars, groups.get(signaling_group, []), SIGNALING_KEYS + tuple(SIGNALING_DEFAULTS)),
                      _read(hostvars, groups.get(bridges_group, []), BRIDGE_KEYS),
                      regions=regions, region_groups=region_groups, overlay=overlay,
                      underlay_networks=underlay_networks, lighthouses=lighthouses)

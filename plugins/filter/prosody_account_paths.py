@@ -51,10 +51,11 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.prosody_store import account_path
-
 
 def prosody_account_paths(data_dir, host, users):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.prosody_store import account_path
+
     if not isinstance(users, (list, tuple)) or not all(isinstance(u, str) and u for u in users):
         raise AnsibleFilterError("prosody_account_paths: users must be a list of account names, got %r" % (users,))
     return [account_path(data_dir, host, user) for user in users]

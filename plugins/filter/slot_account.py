@@ -39,13 +39,15 @@ _value:
   type: str
 """
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, account_name, slot_number
-from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reports
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reported
 
 
-@reports(SlotError)
 def slot_account(value):
-    return account_name(slot_number(value))
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, account_name, slot_number
+
+    with reported(SlotError):
+        return account_name(slot_number(value))
 
 
 class FilterModule(object):

@@ -53,17 +53,20 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, account_name, slot_number
-from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reports
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reported
 
 
-@reports(SlotError)
 def slot_accounts(secrets, max_bridges, released=()):
     """[{user, password}] for slots 1..max_bridges except the released ones."""
-    released = set(slot_number(r) for r in released)
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, account_name, slot_number
+
+    with reported(SlotError):
+        released = set(slot_number(r) for r in released)
+        maximum = slot_number(max_bridges)
     accounts = []
-    for slot in range(1, slot_number(max_bridges) + 1):
+    for slot in range(1, maximum + 1):
         if slot in released:
             continue
         name = bridge_slot_secret_name(slot)

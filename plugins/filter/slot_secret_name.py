@@ -38,14 +38,16 @@ _value:
   type: str
 """
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, slot_number
-from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reports
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.filter_errors import reported
 
 
-@reports(SlotError)
 def slot_secret_name(value):
-    return bridge_slot_secret_name(slot_number(value))
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import bridge_slot_secret_name
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotError, slot_number
+
+    with reported(SlotError):
+        return bridge_slot_secret_name(slot_number(value))
 
 
 class FilterModule(object):

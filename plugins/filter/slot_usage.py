@@ -47,10 +47,11 @@ import base64
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotRegistryCorrupt, parse
-
 
 def slot_usage(result, signal_hosts):
+    # Imported when called (plugin_utils/filter_errors.py says why).
+    from ansible_collections.scalemeet.jitsi.plugins.module_utils.slot_registry import SlotRegistryCorrupt, parse
+
     shard = ((result or {}).get("item") or {}).get("key")
     if shard not in (signal_hosts or {}):
         raise AnsibleFilterError("slot_usage: %r is not a shard of the deployment" % (shard,))

@@ -7,15 +7,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import functools
+
 from ansible.errors import AnsibleFilterError
 
 
 def installed_versions(dpkg_output, what):
     """{package: [version, ...]} of what dpkg has installed (a package may be installed for two architectures).
 
-    dpkg_output: lines of 'package<TAB>version<TAB>Status-Abbrev'; what names the filter in errors."""
+    dpkg_output: lines of 'package<TAB>version<TAB>Status-Abbrev'; what names the filter in errors.
+    The result is shared between calls with the same output: read it, never change it."""
     if not isinstance(dpkg_output, str):
         raise AnsibleFilterError("%s: the dpkg query's output must be text, got %s" % (what, type(dpkg_output).__name__))
+    return _parsed(dpkg_output, what)
+
+
+# A role variable holding a filter over this output is evaluated anew wherever it is read, several
+# times in one template: one parse per process is enough.
+@functools.lru_cache(maxsize=4)
+def _parsed(dpkg_output, what):
     installed = {}
     for number, line in enumerate(dpkg_output.splitlines(), start=1):
         if not line.strip():

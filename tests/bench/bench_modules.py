@@ -4,6 +4,8 @@
   the floor of just parsing the same input from JSON.
 - bridge_slot: 1,000 sequential registrations (lock, read, fsync'd atomic write).
 - component_secrets: generating a 200-slot deployment, and a no-change re-run.
+- filter loading (bench_filter_loading.py): what finding one of the collection's filters costs a
+  fresh task worker, against forking the worker itself.
 
 Run: make bench-modules   (prints a table, and JSON with --json)
 """
@@ -20,6 +22,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / ".cache" / "collections"))
 
+import bench_filter_loading  # noqa: E402
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import secrets_store, slot_registry, topology  # noqa: E402
 
 
@@ -103,7 +106,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--slots", type=int, default=1000)
     args = parser.parse_args()
-    results = [bench_topology(args.repeat), bench_slots(args.slots), bench_secrets(args.repeat)]
+    results = [bench_topology(args.repeat), bench_slots(args.slots), bench_secrets(args.repeat),
+               bench_filter_loading.run(20)]
     for r in results:
         print(r["name"])
         for k, v in r.items():

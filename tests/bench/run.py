@@ -1,6 +1,6 @@
 """make bench: every benchmark in one run, written as JSON, Markdown and PNG plots.
 
-1. modules: topology validation, slot registrations, secrets (bench_modules.py);
+1. modules: topology validation, slot registrations, secrets, filter loading (bench_modules.py);
 2. the `cluster` scenario created and converged from bare containers (first converge timed),
    then on it: Ansible's run cost (bench_ansible.py), HAProxy's cost per request
    (bench_haproxy.py), signaling load up to its break point (bench_signaling.py);
@@ -26,6 +26,7 @@ sys.path.insert(0, str(HERE))
 # pylint: disable=wrong-import-position
 import bench_ansible  # noqa: E402
 import bench_haproxy  # noqa: E402
+import bench_filter_loading  # noqa: E402
 import bench_modules  # noqa: E402
 import bench_signaling  # noqa: E402
 import report  # noqa: E402
@@ -106,7 +107,8 @@ def main():
     log.write_text("")
     results = []
     if "modules" in only:
-        results += [bench_modules.bench_topology(5), bench_modules.bench_slots(1000), bench_modules.bench_secrets(5)]
+        results += [bench_modules.bench_topology(5), bench_modules.bench_slots(1000), bench_modules.bench_secrets(5),
+                    bench_filter_loading.run(20)]
     if only & {"ansible", "haproxy", "signaling"}:
         if not args.reuse:
             molecule("destroy", log)
