@@ -66,9 +66,17 @@ options:
         type: path
         required: true
       content:
-        description: The whole contents.
+        description: The whole contents. Give this or O(files[].template).
         type: str
-        required: true
+      template:
+        description:
+          - A template, found and rendered on the controller as the C(ansible.builtin.template) lookup
+            does (in the role's C(templates) directory first, C(trim_blocks), C(ansible_managed)), whose
+            rendering is the whole contents. Give this or O(files[].content).
+          - Cheaper than O(files[].content) set with that lookup, which copies every variable of the
+            task for each file it renders.
+          - The action plugin renders it; the module receives the rendering as O(files[].content).
+        type: str
       owner: *owner
       group: *group
       mode:
@@ -127,23 +135,23 @@ EXAMPLES = r"""
       - path: /etc/systemd/timesyncd.conf.d
     files:
       - path: /etc/systemd/timesyncd.conf.d/60-scalemeet.conf
-        content: "{{ lookup('ansible.builtin.template', 'timesyncd.conf.j2') }}"
+        template: timesyncd.conf.j2
       - path: /etc/security/limits.d/60-scalemeet.conf
-        content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
+        template: limits.conf.j2
   register: settings
 
 - name: The same, answered from the run's host probe when nothing changed since the last run
   scalemeet.jitsi.config_files:
     files:
       - path: /etc/security/limits.d/60-scalemeet.conf
-        content: "{{ lookup('ansible.builtin.template', 'limits.conf.j2') }}"
+        template: limits.conf.j2
     host_state: "{{ probe }}"  # registered from scalemeet.jitsi.host_state
 
 - name: Write an nginx site, enable it and disable Debian's default
   scalemeet.jitsi.config_files:
     files:
       - path: /etc/nginx/sites-available/meet.example.org.conf
-        content: "{{ lookup('ansible.builtin.template', 'site.conf.j2') }}"
+        template: site.conf.j2
         validate: nginx-check-site %s
     links:
       - path: /etc/nginx/sites-enabled/meet.example.org.conf
@@ -185,8 +193,9 @@ def main():
             directories=dict(type="list", elements="dict", default=[],
                              options=dict(_COMMON, mode=dict(type="str", default=recorded.DIRECTORY_MODE))),
             files=dict(type="list", elements="dict", default=[],
-                       options=dict(_COMMON, mode=dict(type="str", default=recorded.FILE_MODE), content=dict(type="str", required=True),
-                                    validate=dict(type="str"), secret=dict(type="bool", default=False))),
+                       options=dict(_COMMON, mode=dict(type="str", default=recorded.FILE_MODE), content=dict(type="str"),
+                                    template=dict(type="str"), validate=dict(type="str"), secret=dict(type="bool", default=False)),
+                       mutually_exclusive=[("content", "template")], required_one_of=[("content", "template")]),
             links=dict(type="list", elements="dict", default=[],
                        options=dict(path=dict(type="path", required=True), src=dict(type="str", required=True))),
             absent=dict(type="list", elements="path", default=[]),
@@ -195,6 +204,10 @@ def main():
         ),
         supports_check_mode=True,
     )
+    unrendered = [f["path"] for f in module.params["files"] if f["content"] is None]
+    if unrendered:  # the action plugin renders templates; only a bypassed one leaves them
+        module.fail_json(msg="config_files: template given but not rendered (the action plugin renders it) for %s"
+                         % ", ".join(unrendered), path=unrendered[0])
     try:
         params = module.params
         steps = plan(params["directories"], params["files"], params["links"], params["absent"])

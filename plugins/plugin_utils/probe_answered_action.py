@@ -16,6 +16,10 @@ class ProbeAnsweredAction(ActionBase):
     TRANSFERS_FILES = False
     MODULE = None  # the module's full name
 
+    def prepare(self, args, task_vars):
+        """The module's arguments as the module takes them (the task's, by default)."""
+        return args
+
     def answer(self, host_state, args):
         """The result the module would return, changing nothing, or None to run the module."""
         raise NotImplementedError
@@ -24,6 +28,7 @@ class ProbeAnsweredAction(ActionBase):
         result = super(ProbeAnsweredAction, self).run(tmp, task_vars)
         args = dict(self._task.args)
         host_state = args.pop("host_state", None)
+        args = self.prepare(args, task_vars)
         known = self.answer(host_state, args) if isinstance(host_state, dict) else None
         if known is not None:
             result.update(known, changed=False, checked_with="host_state")

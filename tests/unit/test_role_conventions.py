@@ -106,7 +106,7 @@ def _tasks(node):
 
 def _written_configs():
     """(task file, template, validate) for each of CHECKED_CONFIGS a task writes, by the template
-    module or as a config_files entry whose contents come from the template lookup."""
+    module or as a config_files entry rendered from the template."""
     found = []
     for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
         for task in _tasks(_load(path) if path.stat().st_size else []):
@@ -115,8 +115,8 @@ def _written_configs():
                 found.append((path.relative_to(ROOT), template["src"], template.get("validate")))
             files = (task.get("scalemeet.jitsi.config_files") or {}).get("files")
             for entry in files if isinstance(files, list) else []:
-                named = [t for t in CHECKED_CONFIGS if "'%s'" % t in str(entry.get("content"))]
-                found += [(path.relative_to(ROOT), t, entry.get("validate")) for t in named]
+                if entry.get("template") in CHECKED_CONFIGS:
+                    found.append((path.relative_to(ROOT), entry["template"], entry.get("validate")))
     return found
 
 
@@ -248,3 +248,22 @@ def test_the_minimum_ansible_core_is_the_same_everywhere_and_is_the_one_tested()
     assert "ansible-core %s or newer" % minimum in (ROOT / "README.md").read_text()
     tested = re.search(r"^ansible-core==(\d+\.\d+)\.", (ROOT / "requirements-test.txt").read_text(), re.M).group(1)
     assert tested == minimum
+
+
+# Ansible's special variables the roles and playbooks may read; every other ansible_* name would be
+# a fact injected as a variable of its own.
+SPECIAL_VARIABLES = {"ansible_facts", "ansible_check_mode", "ansible_diff_mode", "ansible_managed", "ansible_version",
+                     "ansible_host", "ansible_play_hosts", "ansible_play_hosts_all", "ansible_play_batch",
+                     "ansible_loop", "ansible_search_path", "ansible_parent_role_names", "ansible_role_name"}
+
+
+def test_roles_and_playbooks_read_facts_only_as_ansible_facts():
+    """The execution environment and the Molecule base turn inject_facts_as_vars off (ansible-core
+    2.24's default): a fact read as ansible_<name> would be undefined there."""
+    found = {}
+    for path in sorted(ROOT.glob("roles/*/*/*")) + sorted(ROOT.glob("playbooks/**/*.yml")) + sorted(ROOT.glob("molecule/**/*.yml")):
+        if path.suffix in (".yml", ".j2") and path.is_file():
+            for name in re.findall(r"\bansible_\w+", path.read_text(encoding="utf-8")):
+                found.setdefault(name, str(path.relative_to(ROOT)))
+    assert {"ansible_facts", "ansible_check_mode"} <= set(found)  # the scan finds reads
+    assert {name: path for name, path in found.items() if name not in SPECIAL_VARIABLES} == {}

@@ -171,6 +171,15 @@ def test_config_files_failure_names_the_path(tmp_path):
     assert kind == "fail" and result["path"] == bad and "rw-r--r--" in result["msg"]
 
 
+def test_config_files_refuses_a_template_its_action_plugin_did_not_render(tmp_path):
+    path = str(tmp_path / "a.conf")
+    kind, result = run(config_files, {"files": [{"path": path, "template": "a.conf.j2"}]})
+    assert kind == "fail" and result["path"] == path and "not rendered" in result["msg"]
+    assert not (tmp_path / "a.conf").exists()
+    kind, result = run(config_files, {"files": [{"path": path, "template": "a.conf.j2", "content": "x"}]})
+    assert kind == "fail" and "mutually exclusive" in result["msg"]
+
+
 @pytest.mark.skipif(not shutil.which("openssl"), reason="needs openssl")
 def test_certificate_check_mode_changes_nothing_and_a_failure_names_the_path(tmp_path):
     args = {"path": str(tmp_path / "c" / "x.crt"), "key_path": str(tmp_path / "c" / "x.key"), "names": ["x.test"],
