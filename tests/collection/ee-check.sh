@@ -21,6 +21,7 @@ for pin in ansible-core ansible-runner; do
 done
 grep -q 'ansible-galaxy collection install .*-r requirements.yml' "$containerfile" || fail "the EE installs no collection"
 grep -q '^ENV ANSIBLE_PIPELINING=True$' "$containerfile" || fail "the EE does not turn pipelining on"
+grep -q '^ENV ANSIBLE_INJECT_FACT_VARS=False$' "$containerfile" || fail "the EE injects facts as variables"
 cmp -s "$tarball" "$context/_build/collections/scalemeet-jitsi.tar.gz" || fail "the EE context does not hold the built tarball"
 grep -q 'name: collections/scalemeet-jitsi.tar.gz' "$context/_build/requirements.yml" || fail "the EE does not install the built tarball"
 

@@ -83,7 +83,8 @@ def prepare(private_data_dir, sources, extravars):
         "ANSIBLE_COLLECTIONS_PATH": str(private_data_dir / "collections"),
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_PIPELINING": "True",  # as the execution environment sets it
+        "ANSIBLE_PIPELINING": "True",  # as the execution environment sets them
+        "ANSIBLE_INJECT_FACT_VARS": "False",
     }
     (env / "envvars").write_text(json.dumps(envvars))
     (env / "extravars").write_text(json.dumps(extravars or {}))
