@@ -27,7 +27,7 @@ class ActionModule(ProbeAnsweredAction):
 
     def prepare(self, args, task_vars):
         files = args.get("files")
-        if isinstance(files, list) and any(isinstance(f, dict) and "template" in f for f in files):
+        if isinstance(files, list):
             args["files"] = [self._rendered(f, task_vars) if isinstance(f, dict) and "template" in f else f for f in files]
         return args
 
