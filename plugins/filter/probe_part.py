@@ -14,9 +14,11 @@ short_description: The part of the host probe one action plugin reads
 version_added: 0.2.0
 description:
   - The host probe (M(scalemeet.jitsi.host_state), registered as C(common_host_state)) is not logged, for it holds
-    the facts, the package and service lists, and SHA-256 digests of files, some of which hold secrets.
-  - The C(host_state) option of M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call) and
-    M(scalemeet.jitsi.haproxy_drain) reads one part of it each, C(config_files), C(calls) and C(haproxy).
+    the facts, the package and service lists, SHA-256 digests of files, some of which hold secrets, and the
+    secrets of the stores on the host.
+  - The C(host_state) option of M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call),
+    M(scalemeet.jitsi.haproxy_drain) and M(scalemeet.jitsi.component_secrets) reads one part of it each,
+    C(config_files), C(calls), C(haproxy) and C(secrets_stores).
     This filter passes that part alone, so that a task's arguments do not carry the rest. Ansible shows
     arguments with C(display_args_to_stdout), and a delegated task would carry another host's probe.
   - No probe (null) gives null, which the action plugins read as no probe, so the module runs.
@@ -31,7 +33,7 @@ options:
   part:
     description: The part the action plugin reads.
     type: str
-    choices: [config_files, calls, haproxy]
+    choices: [config_files, calls, haproxy, secrets_stores]
     required: true
 """
 
@@ -54,7 +56,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-PARTS = ("config_files", "calls", "haproxy")
+PARTS = ("config_files", "calls", "haproxy", "secrets_stores")
 
 
 def probe_part(probe, part):

@@ -11,6 +11,8 @@
   (call_record);
 - the state of HAProxy's servers (drained or not), where its runtime socket exists, so the
   haproxy role's drains need no module run when they are as wanted (haproxy_runtime);
+- the component secrets stores the module would leave as they are, so a request for secrets
+  they hold needs no module run (secrets_store.probe);
 - and, when asked, the host's facts, as the setup module gathers them: site.yml's fact
   gathering and the probe are then one module run per host instead of two.
 
@@ -30,7 +32,7 @@ from ansible.module_utils.facts import ansible_collector, default_collectors
 from ansible.module_utils.facts.collector import CollectorNotFoundError, CycleFoundInFactDeps, UnresolvedFactDep
 from ansible.module_utils.facts.namespace import PrefixFactNamespace
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record, haproxy_runtime
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record, haproxy_runtime, secrets_store
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import probe
 
 DPKG_ARGV = ["dpkg-query", "--show", "--showformat", "${Package}\t${Version}\t${db:Status-Abbrev}\n"]
@@ -76,9 +78,9 @@ def haproxy_servers(socket_path):
     return {"socket": socket_path, "backends": backends}
 
 
-def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS, haproxy_socket=""):
-    """The probe's result. run_command(argv) -> (rc, stdout, stderr); an empty record path
-    or socket leaves its part empty."""
+def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS, haproxy_socket="", secrets_store_dir=""):
+    """The probe's result. run_command(argv) -> (rc, stdout, stderr); an empty record path,
+    socket or store directory leaves its part empty."""
     try:
         with open(limits_path) as f:
             limits = f.read()
@@ -91,6 +93,7 @@ def gather(run_command, record_path, calls_path="", limits_path=PID1_LIMITS, hap
         "config_files": probe(record_path) if record_path else {},
         "calls": call_record.probe(calls_path, time.time()) if calls_path else {},
         "haproxy": haproxy_servers(haproxy_socket),
+        "secrets_stores": secrets_store.probe(secrets_store_dir) if secrets_store_dir else None,
     }
 
 

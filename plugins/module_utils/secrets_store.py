@@ -14,6 +14,7 @@ import datetime
 import os
 import re
 import secrets as _csprng
+import stat
 import string
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import (
@@ -24,6 +25,7 @@ from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import 
 )
 
 STORE_FORMAT = 1
+DEFAULT_STORE_DIR = "/var/lib/scalemeet/secrets"
 
 # Alphabets are chosen so a value can go into Prosody's Lua, HOCON and shell
 # without quoting: letters and digits only, except the URL-safe JWT secret.
@@ -89,6 +91,46 @@ def known_answer(known, specs, rotate):
             return None
         answer[name] = value
     return answer
+
+
+def probe(store_dir):
+    """What a request could be answered from without the module, read by the host probe:
+    {"dir": store_dir, "stores": {deployment: {name: value}}}. Only a store the module would
+    leave as it is: a regular file of mode 0600 named after the deployment it holds, which reads
+    as a valid store. Anything else is left out, and the module fixes or reports it."""
+    try:
+        names = sorted(os.listdir(store_dir))
+    except OSError:
+        return {"dir": store_dir, "stores": {}}
+    stores = {}
+    for name in names:
+        deployment, dot, ext = name.rpartition(".")
+        if not dot or ext != "json" or not deployment:
+            continue
+        path = os.path.join(store_dir, name)
+        try:
+            mode = os.lstat(path).st_mode
+            if not stat.S_ISREG(mode) or stat.S_IMODE(mode) != 0o600:
+                continue
+            doc = read_json(path, STORE_FORMAT, error=SecretStoreCorrupt)
+            if doc is None or doc.get("deployment") != deployment:
+                continue
+            entries = _validate_store(path, doc)
+        except (OSError, StateFileCorrupt):
+            continue
+        stores[deployment] = dict((n, entry["value"]) for n, entry in entries.items())
+    return {"dir": store_dir, "stores": stores}
+
+
+def probed_answer(probed, store_dir, deployment, specs, rotate):
+    """The request answered from the store as the host probe read it, or None when the module
+    must run: another directory was probed, the store was left out, a rotation, a name it lacks,
+    or a provided value (the module records where a value came from)."""
+    if not isinstance(probed, dict) or probed.get("dir") != store_dir:
+        return None
+    if any(spec.get("value") is not None for spec in specs):
+        return None
+    return known_answer((probed.get("stores") or {}).get(deployment), specs, rotate)
 
 
 def generate(kind, length):

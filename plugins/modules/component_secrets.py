@@ -37,7 +37,7 @@ attributes:
     description: The diff lists secret names and what happened to each, never values.
   action:
     support: full
-    description: Answers from O(known) on the controller when it can.
+    description: Answers from O(known) or O(host_state) on the controller when it can.
 options:
   deployment:
     description: Name of the deployment; the store file is C(<store_dir>/<deployment>.json).
@@ -104,6 +104,16 @@ options:
       - Only for values read in the same run from the same store, after any rotation in that run. The secrets
         role keeps them per store host and deployment, so one run asks each store once.
     type: dict
+  host_state:
+    description:
+      - The part C(secrets_stores) of M(scalemeet.jitsi.host_state)'s result on the store's host, taken earlier in the
+        run (the filter C(scalemeet.jitsi.probe_part) gives it). Never sent to the host.
+      - When O(known) cannot answer, the probe read this O(store_dir), the store was one the module would leave as it
+        is, every requested secret is in it, none has a provided value and O(rotate) is empty, the action plugin
+        answers from it without a module run, with C(checked_with=host_state); otherwise the module runs.
+      - Only while nothing but this module has written the store since the probe, which holds for a probe of the same
+        run, as the store is this module's own.
+    type: dict
 notes:
   - Secrets the store holds but this run does not request are kept, so shrinking O(bridge_slots)
     loses nothing.
@@ -151,7 +161,9 @@ path:
   type: str
   sample: /var/lib/scalemeet/secrets/meet-prod.json
 checked_with:
-  description: C(run) when the action plugin answered from O(known) without a module run, C(module) otherwise.
+  description:
+    - C(run) when the action plugin answered from O(known), C(host_state) when it answered from O(host_state), without
+      a module run; C(module) otherwise.
   returned: success
   type: str
 """
@@ -159,6 +171,7 @@ checked_with:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import (
+    DEFAULT_STORE_DIR,
     SecretsError,
     ensure,
     requested_specs,
@@ -182,7 +195,7 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             deployment=dict(type="str", required=True),
-            store_dir=dict(type="path", default="/var/lib/scalemeet/secrets"),
+            store_dir=dict(type="path", default=DEFAULT_STORE_DIR),
             focus=dict(type="bool", default=True),
             bridge_slots=dict(type="int", default=0),
             turn=dict(type="bool", default=False),
@@ -202,6 +215,7 @@ def main():
             rotate=dict(type="list", elements="str", default=[], no_log=False),
             lock_timeout=dict(type="int", default=60),
             known=dict(type="dict", no_log=True),  # the action plugin's; it never sends it
+            host_state=dict(type="dict", no_log=True),  # the action plugin's; it never sends it
         ),
         supports_check_mode=True,
     )

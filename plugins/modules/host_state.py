@@ -16,15 +16,17 @@ description:
   - In one module run, lists the installed packages (dpkg), the services' states (systemd), PID 1's
     open-file limit, whether each path M(scalemeet.jitsi.config_files) manages is still what it
     last made of it, whether the paths of each call M(scalemeet.jitsi.recorded_call) recorded are still as
-    that call left them, and where HAProxy runs, its servers' states.
+    that call left them, where HAProxy runs, its servers' states, and the component secrets stores on the host.
   - Roles read the result through filters (C(packages_missing), C(installed_version),
-    C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call) and
-    M(scalemeet.jitsi.haproxy_drain) as their O(scalemeet.jitsi.config_files#module:host_state),
+    C(service_needs_action)) and pass it to M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call),
+    M(scalemeet.jitsi.haproxy_drain) and M(scalemeet.jitsi.component_secrets) as their
+    O(scalemeet.jitsi.config_files#module:host_state),
     so that a run with nothing to change starts a module only where something differs.
   - Read only. Register the result, do not cache it as a fact; it describes the host at the start of one run.
   - With O(gather_subset), the same run also gathers the host's facts as M(ansible.builtin.setup) would, so a
     play can gather facts and probe in one module run; C(site.yml) does.
-  - The result holds SHA-256 digests of managed files, some of which hold secrets; run it with C(no_log).
+  - The result holds SHA-256 digests of managed files, some of which hold secrets, and the secrets of the stores
+    on the host; run it with C(no_log).
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
 attributes:
@@ -50,6 +52,13 @@ options:
       - The default is where Debian's HAProxy and the C(haproxy) role put it; an empty string skips it.
     type: path
     default: /run/haproxy/admin.sock
+  secrets_store_dir:
+    description:
+      - The directory of M(scalemeet.jitsi.component_secrets)' stores. The probe reads each store the module would
+        leave as it is (mode C(0600), valid, named after its deployment), so a request for secrets it holds needs no
+        module run; an empty string skips the stores.
+    type: path
+    default: /var/lib/scalemeet/secrets
   gather_subset:
     description:
       - The facts to gather as well, with M(ansible.builtin.setup)'s O(ansible.builtin.setup#module:gather_subset)
@@ -110,6 +119,14 @@ haproxy:
   returned: success
   type: dict
   sample: {"socket": "/run/haproxy/admin.sock", "backends": {"shards": {"shard1": {"id": 1, "admin_state": 0, "op_state": 2}}}}
+secrets_stores:
+  description:
+    - The store directory read (C(dir)) and, by deployment, the name and value of every secret of each store the
+      module would leave as it is (C(stores)); null when O(secrets_store_dir) is empty.
+    - Secret values; never log them.
+  returned: success
+  type: dict
+  sample: {"dir": "/var/lib/scalemeet/secrets", "stores": {"scalemeet": {"focus_password": "..."}}}
 ansible_facts:
   description: The facts O(gather_subset) asked for, as M(ansible.builtin.setup) returns them.
   returned: when O(gather_subset) is not empty
@@ -129,6 +146,7 @@ from ansible_collections.scalemeet.jitsi.plugins.module_utils import call_record
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import DEFAULT_PATH
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.haproxy_runtime import DEFAULT_SOCKET
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.host_state import HostStateError, collect_facts, gather
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.secrets_store import DEFAULT_STORE_DIR
 
 
 def main():
@@ -136,6 +154,7 @@ def main():
         argument_spec=dict(record=dict(type="path", default=DEFAULT_PATH),
                            calls=dict(type="path", default=call_record.DEFAULT_PATH),
                            haproxy_socket=dict(type="path", default=DEFAULT_SOCKET),
+                           secrets_store_dir=dict(type="path", default=DEFAULT_STORE_DIR),
                            gather_subset=dict(type="list", elements="str", default=[]),
                            gather_timeout=dict(type="int", default=10)),
         supports_check_mode=True,
@@ -144,7 +163,8 @@ def main():
         # LC_ALL=C: the filters read systemctl's and dpkg's words, not a translation
         result = gather(lambda argv: module.run_command(argv, environ_update={"LC_ALL": "C"}),
                         module.params["record"], module.params["calls"],
-                        haproxy_socket=module.params["haproxy_socket"])
+                        haproxy_socket=module.params["haproxy_socket"],
+                        secrets_store_dir=module.params["secrets_store_dir"])
         facts = collect_facts(module, module.params["gather_subset"], module.params["gather_timeout"])
     except HostStateError as exc:
         module.fail_json(msg=str(exc))

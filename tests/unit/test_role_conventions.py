@@ -173,7 +173,7 @@ def test_every_recorded_call_passes_the_probe_and_drops_it_when_it_may_be_stale(
 
 # The part of the probe each action plugin reads (filter probe_part passes it alone).
 PROBE_PARTS = {"scalemeet.jitsi.config_files": "config_files", "scalemeet.jitsi.recorded_call": "calls",
-               "scalemeet.jitsi.haproxy_drain": "haproxy"}
+               "scalemeet.jitsi.haproxy_drain": "haproxy", "scalemeet.jitsi.component_secrets": "secrets_stores"}
 
 
 def test_every_task_passes_only_the_part_of_the_probe_its_action_reads():
@@ -254,7 +254,8 @@ def test_the_minimum_ansible_core_is_the_same_everywhere_and_is_the_one_tested()
 # a fact injected as a variable of its own.
 SPECIAL_VARIABLES = {"ansible_facts", "ansible_check_mode", "ansible_diff_mode", "ansible_managed", "ansible_version",
                      "ansible_host", "ansible_play_hosts", "ansible_play_hosts_all", "ansible_play_batch",
-                     "ansible_loop", "ansible_search_path", "ansible_parent_role_names", "ansible_role_name"}
+                     "ansible_loop", "ansible_search_path", "ansible_parent_role_names", "ansible_role_name",
+                     "ansible_failed_result"}
 
 
 def test_roles_and_playbooks_read_facts_only_as_ansible_facts():
@@ -267,3 +268,68 @@ def test_roles_and_playbooks_read_facts_only_as_ansible_facts():
                 found.setdefault(name, str(path.relative_to(ROOT)))
     assert {"ansible_facts", "ansible_check_mode"} <= set(found)  # the scan finds reads
     assert {name: path for name, path in found.items() if name not in SPECIAL_VARIABLES} == {}
+
+
+# Roles whose input the calling role checks: it passes only values its own argument spec and
+# checks have covered, so it imports them with rolespec_validate false.
+CHECKED_BY_THE_CALLER = {
+    "certificate": "prosody, web and haproxy pass only their own options (names, days, modes)",
+    "secrets": "jicofo and jvb pass the stores of the validated topology",
+}
+# What may run before a role's check: reads only.
+READ_ONLY = {"ansible.builtin.assert", "ansible.builtin.include_role", "scalemeet.jitsi.recorded_call"}
+
+
+def _static_tasks(path):
+    """A task file's tasks in the order they run, static imports followed."""
+    for task in _load(path) if path.stat().st_size else []:
+        if "ansible.builtin.import_tasks" in task:
+            yield from _static_tasks(path.parent / task["ansible.builtin.import_tasks"])
+        else:
+            yield task
+
+
+def _action(task):
+    return next((k for k in task if "." in k and k.split(".")[0] in ("ansible", "scalemeet")), None)
+
+
+def _role_imports():
+    """(file, task name, role, entry point, rolespec_validate) of every role import in roles and playbooks."""
+    found = []
+    for path in sorted(ROOT.glob("roles/*/tasks/*.yml")) + sorted(ROOT.glob("playbooks/*.yml")):
+        data = _load(path)
+        tasks = [t for play in data for t in _tasks(play.get("tasks") or [])] if path.parts[-2] == "playbooks" else _tasks(data)
+        for task in tasks:
+            for key in ("ansible.builtin.import_role", "ansible.builtin.include_role"):
+                if key in task:
+                    args = task[key]
+                    found.append((str(path.relative_to(ROOT)), task.get("name"), args["name"].split(".")[-1],
+                                  args.get("tasks_from", "main").removesuffix(".yml"), args.get("rolespec_validate", True)))
+    return found
+
+
+def _checks_first(role, entry_point):
+    """Whether the entry point's first task that is not a read is the role's validate_role_input."""
+    for task in _static_tasks(ROOT / "roles" / role / "tasks" / ("%s.yml" % entry_point)):
+        action = _action(task)
+        if action == "scalemeet.jitsi.validate_role_input":
+            return "when" not in task and (task[action] or {}).get("entry_point", "main") == "main"
+        if action not in READ_ONLY or (action == "ansible.builtin.include_role" and task[action]["name"] != "scalemeet.jitsi.topology"):
+            return False
+    return False
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in CHECKED_BY_THE_CALLER])
+def test_each_role_checks_its_input_argument_spec_included_before_anything_else(role):
+    assert _checks_first(role, "main")
+
+
+def test_a_role_imported_without_ansibles_validation_checks_its_input_itself():
+    """rolespec_validate false drops Ansible's own validation of the role's argument spec (a task
+    round on every host): the role's first task must do it, or the caller must have."""
+    imports = [i for i in _role_imports() if i[4] is False]
+    assert len(imports) >= 10
+    assert [i for i in imports if i[2] not in CHECKED_BY_THE_CALLER and not _checks_first(i[2], i[3])] == []
+    site = [i[2] for i in _role_imports() if i[0] == "playbooks/site.yml"]
+    assert set(site) == {"topology", "common", "overlay", "prosody", "web", "jicofo", "jvb", "haproxy"}
+    assert [i for i in _role_imports() if i[0] == "playbooks/site.yml" and i[2] != "common" and i[4] is not False] == []

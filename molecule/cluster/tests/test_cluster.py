@@ -310,6 +310,43 @@ def test_check_mode_on_the_deployed_cluster_changes_nothing():
     assert set(changed.values()) == {0}, out
 
 
+def _task_sections(out, task):
+    """The -vvv output of each run of the task, up to the next task."""
+    return [part for part in re.split(r"\n(?=TASK \[)", out) if part.startswith("TASK [%s]" % task)]
+
+
+SECRETS_TASK = "scalemeet.jitsi.secrets : Keep the deployment's component secrets on the secrets hosts"
+
+
+def test_a_run_that_rotates_nothing_reads_the_secrets_from_the_host_probe_until_a_store_needs_the_module():
+    """The probe of each store's host read the store: asking it starts no module on the host (no
+    EXEC in -vvv). A store the module would repair (mode 0644) is left out of the probe: the
+    module runs on that store's host alone, repairs it and the secrets stay the same."""
+    before = secrets_of("shard1")
+    sections = _task_sections(run_job(SITE, tags="prosody,jicofo", verbosity=3).output, SECRETS_TASK)
+    assert len(sections) == 2 and [s.count(" EXEC ") for s in sections] == [0, 0]
+    store = node(SHARDS["shard1"][0])
+    store.check_output("chmod 0644 %s" % SECRETS)
+    sections = _task_sections(run_job(SITE, tags="prosody", verbosity=3).output, SECRETS_TASK)
+    assert len(sections) == 1 and "<cl-shard1> EXEC " in sections[0] and "<cl-shard2> EXEC " not in sections[0]
+    assert store.file(SECRETS).mode == 0o600
+    assert secrets_of("shard1") == before
+
+
+@pytest.mark.parametrize("extravars, fragment", [
+    # common through site.yml's entry point without the probe, on every host
+    ({"common_nofile_limit": "lots"}, "argument 'common_nofile_limit' is of type str and we were unable to convert to int"),
+    # the last role of site.yml: every host before it was only checked
+    ({"haproxy_tls_mode": "bogus"}, "value of haproxy_tls_mode must be one of: selfsigned, provided, got: bogus"),
+])
+def test_site_checks_each_roles_argument_spec_though_it_imports_them_without_ansibles_validation(extravars, fragment):
+    job = run_job(SITE, extravars=extravars, check=False)
+    assert job.status == "failed"
+    assert fragment in job.output and "validation of arguments failed" in job.output
+    changed = [int(c) for c in re.findall(r"^\S+\s*:\s*ok=\d+\s+changed=(\d+)", job.output, re.M)]
+    assert changed and set(changed) == {0}
+
+
 def test_nebula_variant_carries_the_relays():
     """The same cluster converged with Nebula instead (it leaves Nebula in place)."""
     out = run_job(SITE, extravars={"topology_overlay": "nebula", "overlay_nebula_ca_host": "cl-shard1"}, tags="overlay,jvb").output

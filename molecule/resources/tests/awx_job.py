@@ -91,7 +91,7 @@ def prepare(private_data_dir, sources, extravars):
 
 
 def run_job(playbook, survey=None, *, extravars=None, inventories=(), tags=None, check_mode=False,
-            limit=None, check=True, timeout=900, keep=False):
+            limit=None, check=True, timeout=900, keep=False, verbosity=0):
     """Launch the job template of playbooks/<playbook> with these survey answers and template
     extra variables (inventory-like settings no survey asks for); returns a Job (asserts it
     succeeded unless check=False). Answers the survey would refuse raise SurveyError."""
@@ -110,7 +110,7 @@ def run_job(playbook, survey=None, *, extravars=None, inventories=(), tags=None,
             cmdline += ["--limit", limit]
         runner = ansible_runner.run(
             private_data_dir=str(private_data_dir), playbook="playbooks/%s" % pathlib.Path(playbook).name,
-            cmdline=" ".join(cmdline) or None, timeout=timeout, quiet=True)
+            cmdline=" ".join(cmdline) or None, timeout=timeout, quiet=True, verbosity=verbosity or None)
         job = Job(runner.status, runner.rc, runner.stdout.read(), private_data_dir)
     finally:
         if not keep:

@@ -75,3 +75,53 @@ def test_answering_without_no_log_is_refused_as_the_module_refuses(tmp_path):
     plugin = action({"deployment": "d", "known": {"focus_password": "x" * 32}}, tmp_path / "d.json", no_log=False)
     with pytest.raises(AnsibleActionFail, match="set no_log: true"):
         plugin.run(task_vars={})
+
+
+def test_a_store_the_probe_read_answers_without_a_module_run(tmp_path):
+    store = tmp_path / "d.json"
+    first, _module = ask(store, bridge_slots=2, turn=True)
+    probed = secrets_store.probe(str(tmp_path))
+    later, module = ask(store, bridge_slots=2, turn=True, store_dir=str(tmp_path), host_state={"secrets_stores": probed})
+    assert later["checked_with"] == "host_state" and later["changed"] is False and module.call_count == 0
+    assert later["secrets"] == first["secrets"]
+
+
+def test_what_the_run_read_wins_over_the_probe(tmp_path):
+    store = tmp_path / "d.json"
+    ask(store)
+    probed = secrets_store.probe(str(tmp_path))
+    rotated, _module = ask(store, rotate=["focus_password"])
+    later, module = ask(store, store_dir=str(tmp_path), known=rotated["secrets"], host_state={"secrets_stores": probed})
+    assert later["checked_with"] == "run" and later["secrets"] == rotated["secrets"] and module.call_count == 0
+
+
+def test_after_the_run_wrote_a_store_its_probe_never_answers(tmp_path):
+    store = tmp_path / "d.json"
+    ask(store, bridge_slots=1)
+    probed = secrets_store.probe(str(tmp_path))
+    rotated, _module = ask(store, rotate=["focus_password"])  # the run's module rotates it: known holds focus only
+    later, module = ask(store, bridge_slots=1, store_dir=str(tmp_path), known=rotated["secrets"],
+                        host_state={"secrets_stores": probed})
+    assert later["checked_with"] == "module" and module.call_count == 1
+    assert later["secrets"]["focus_password"] == rotated["secrets"]["focus_password"]  # not the probe's old one
+
+
+@pytest.mark.parametrize("request_args", [
+    {"bridge_slots": 3},  # a name the store lacks
+    {"rotate": ["focus_password"]},  # a rotation needs the store
+    {"store_dir": "/elsewhere"},  # the probe read another directory
+])
+def test_anything_the_probed_store_cannot_answer_runs_the_module(tmp_path, request_args):
+    store = tmp_path / "d.json"
+    ask(store, bridge_slots=2)
+    args = dict({"store_dir": str(tmp_path)}, **request_args)
+    later, module = ask(store, host_state={"secrets_stores": secrets_store.probe(str(tmp_path))}, **args)
+    assert later["checked_with"] == "module" and module.call_count == 1
+    assert "host_state" not in module.call_args.kwargs["module_args"]  # never sent to the host
+
+
+def test_answering_from_the_probe_without_no_log_is_refused(tmp_path):
+    plugin = action({"deployment": "d", "host_state": {"secrets_stores": {"dir": str(tmp_path), "stores": {}}}},
+                    tmp_path / "d.json", no_log=False)
+    with pytest.raises(AnsibleActionFail, match="set no_log: true"):
+        plugin.run(task_vars={})

@@ -20,7 +20,7 @@ def test_no_probe_stays_no_probe():
 
 
 def test_an_unknown_part_or_input_is_named():
-    with pytest.raises(AnsibleFilterError, match="part must be one of config_files, calls, haproxy, got 'packages'"):
+    with pytest.raises(AnsibleFilterError, match="part must be one of config_files, calls, haproxy, secrets_stores, got 'packages'"):
         probe_part(PROBE, "packages")
     with pytest.raises(AnsibleFilterError, match="expected host_state's result, got str"):
         probe_part("probe", "calls")

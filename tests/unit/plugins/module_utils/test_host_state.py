@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import host_state as hs
+from ansible_collections.scalemeet.jitsi.plugins.module_utils import secrets_store
 
 LIMITS = """Limit                     Soft Limit           Hard Limit           Units
 Max cpu time              unlimited            unlimited            seconds
@@ -35,8 +36,19 @@ def test_gather_runs_each_query_once_with_an_argv(tmp_path):
     run, calls = fake_run({"dpkg-query": (0, "nginx\t1.22\tii \n", ""), "systemctl": (0, "Id=nginx.service\n", "")})
     result = hs.gather(run, str(tmp_path / "record.json"), limits_path=str(limits))
     assert result == {"packages": "nginx\t1.22\tii \n", "services": "Id=nginx.service\n",
-                      "pid1_open_files": "20000", "config_files": {}, "calls": {}, "haproxy": None}
+                      "pid1_open_files": "20000", "config_files": {}, "calls": {}, "haproxy": None, "secrets_stores": None}
     assert calls == [hs.DPKG_ARGV, hs.SYSTEMCTL_ARGV]
+
+
+def test_the_stores_of_the_directory_asked_are_read(tmp_path):
+    limits = tmp_path / "limits"
+    limits.write_text(LIMITS)
+    store_dir = tmp_path / "secrets"
+    secrets_store.ensure(str(store_dir / "meet.json"), "meet", secrets_store.requested_specs(bridge_slots=1))
+    run, _calls = fake_run({"dpkg-query": (0, "", ""), "systemctl": (0, "", "")})
+    probed = hs.gather(run, "", limits_path=str(limits), secrets_store_dir=str(store_dir))["secrets_stores"]
+    assert probed["dir"] == str(store_dir)
+    assert sorted(probed["stores"]["meet"]) == ["focus_password", "jvb_slot_01_password"]
 
 
 def test_the_systemctl_argv_asks_for_the_properties_the_filter_reads():

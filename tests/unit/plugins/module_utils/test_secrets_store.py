@@ -191,3 +191,52 @@ def test_known_answers_only_what_was_read_and_not_rotated(known, rotate):
 def test_known_answers_exactly_the_request():
     known = {"focus_password": "f" * 32, "jvb_slot_01_password": "s" * 32, "turn_secret": "t" * 64}
     assert ss.known_answer(known, ss.requested_specs(), []) == {"focus_password": "f" * 32}
+
+
+def _probed_store(tmp_path, **request):
+    """A store made by ensure as the module makes it, and the probe of its directory."""
+    path = _store(tmp_path)
+    made = ss.ensure(path, "meet", ss.requested_specs(**request))
+    return path, made["secrets"]
+
+
+def test_the_probe_reads_each_store_the_module_would_leave_as_it_is(tmp_path):
+    path, secrets = _probed_store(tmp_path, bridge_slots=2, turn=True)
+    probed = ss.probe(os.path.dirname(path))
+    assert probed == {"dir": os.path.dirname(path), "stores": {"meet": secrets}}
+    specs = ss.requested_specs(bridge_slots=2, turn=True)
+    assert ss.probed_answer(probed, os.path.dirname(path), "meet", specs, []) == secrets
+
+
+@pytest.mark.parametrize("spoil", [
+    lambda path: os.chmod(path, 0o644),  # the module would fix the mode
+    lambda path: open(path, "w").write("{not json"),  # the module reports it
+    lambda path: os.rename(path, path.replace("meet.json", "other.json")),  # holds another deployment
+    lambda path: os.rename(path, path + ".bak"),  # not a store file
+])
+def test_a_store_the_module_would_touch_or_report_is_left_out(tmp_path, spoil):
+    path, _secrets = _probed_store(tmp_path)
+    spoil(path)
+    assert ss.probe(os.path.dirname(path))["stores"] == {}
+
+
+def test_the_probe_of_a_missing_directory_holds_no_store(tmp_path):
+    assert ss.probe(str(tmp_path / "none")) == {"dir": str(tmp_path / "none"), "stores": {}}
+
+
+@pytest.mark.parametrize("store_dir, deployment, asked, rotate", [
+    ("/elsewhere", "meet", {}, []),  # another directory was probed
+    (None, "other", {}, []),  # no such store
+    (None, "meet", {"bridge_slots": 3}, []),  # a name it lacks
+    (None, "meet", {}, ["focus_password"]),  # a rotation
+    (None, "meet", {"extra": [{"name": "focus_password", "value": "x" * 32}]}, []),  # provided: the module records it
+])
+def test_anything_the_probed_store_cannot_answer_runs_the_module(tmp_path, store_dir, deployment, asked, rotate):
+    path, secrets = _probed_store(tmp_path, bridge_slots=2)
+    probed = ss.probe(os.path.dirname(path))
+    asked = dict(asked)
+    extra = asked.pop("extra", ())
+    if extra:  # a provided value equal to the stored one still goes to the module
+        extra = [dict(extra[0], value=secrets["focus_password"])]
+    specs = ss.requested_specs(extra=extra, **asked)
+    assert ss.probed_answer(probed, store_dir or os.path.dirname(path), deployment, specs, rotate) is None
