@@ -22,6 +22,7 @@ done
 grep -q 'ansible-galaxy collection install .*-r requirements.yml' "$containerfile" || fail "the EE installs no collection"
 grep -q '^ENV ANSIBLE_PIPELINING=True$' "$containerfile" || fail "the EE does not turn pipelining on"
 grep -q '^ENV ANSIBLE_INJECT_FACT_VARS=False$' "$containerfile" || fail "the EE injects facts as variables"
+# shellcheck disable=SC2016  # $PYCMD is the Containerfile's ARG, matched literally
 grep -q '^RUN $PYCMD -m compileall -q /usr/share/ansible/collections/ansible_collections/scalemeet/jitsi/plugins$' "$containerfile" \
   || fail "the EE does not ship the collection's plugins compiled"
 grep -q '^USER 1000$' "$containerfile" || fail "the EE's jobs no longer run as uid 1000: is compiling the plugins still needed?"
