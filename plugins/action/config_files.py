@@ -5,8 +5,9 @@
 run's host probe when it can, so a run with nothing to change skips the module run (the largest
 cost of such a run, docs/performance.md).
 
-Without host_state, or when any path is not recorded, not intact or asked for otherwise, the
-module runs as it would without this plugin; host_state itself never goes to the host.
+Without host_state, or when any path is not recorded, not intact or asked for otherwise, or a
+unit of services is not enabled and active per the probe's services part, the module runs as it
+would without this plugin; host_state itself never goes to the host.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,6 +21,7 @@ from ansible.template import generate_ansible_template_vars, trust_as_template
 
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files_record import entries, unchanged
 from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.probe_answered_action import ProbeAnsweredAction
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.systemctl_show import needs_action
 
 
 class ActionModule(ProbeAnsweredAction):
@@ -34,9 +36,17 @@ class ActionModule(ProbeAnsweredAction):
     def answer(self, host_state, args):
         wanted = entries(args.get("directories") or [], args.get("files") or [],
                          args.get("links") or [], args.get("absent") or [])
-        if wanted is not None and unchanged(wanted, host_state.get("config_files")):
-            return {"changed_paths": []}
-        return None
+        if wanted is None or not unchanged(wanted, host_state.get("config_files")):
+            return None
+        services = args.get("services") or []
+        if services and not isinstance(services, list):
+            return None  # the module names what is wrong
+        try:
+            if any(needs_action(unit, host_state.get("services")) for unit in services):
+                return None
+        except AnsibleError:  # no unit name, or a query it cannot read: the module decides
+            return None
+        return {"changed_paths": [], "started_services": []}
 
     def _rendered(self, entry, task_vars):
         """The entry with the template's rendering as its content, as ansible.builtin.template's

@@ -18,8 +18,8 @@ description:
     secrets of the stores on the host.
   - The C(host_state) option of M(scalemeet.jitsi.config_files), M(scalemeet.jitsi.recorded_call),
     M(scalemeet.jitsi.haproxy_drain) and M(scalemeet.jitsi.component_secrets) reads one part of it each,
-    C(config_files), C(calls), C(haproxy) and C(secrets_stores).
-    This filter passes that part alone, so that a task's arguments do not carry the rest. Ansible shows
+    C(config_files), C(calls), C(haproxy) and C(secrets_stores); config_files also C(services) when it
+    starts services. This filter passes those parts alone, so that a task's arguments do not carry the rest. Ansible shows
     arguments with C(display_args_to_stdout), and a delegated task would carry another host's probe.
   - No probe (null) gives null, which the action plugins read as no probe, so the module runs.
 author:
@@ -31,9 +31,11 @@ options:
     type: dict
     required: true
   part:
-    description: The part the action plugin reads.
-    type: str
-    choices: [config_files, calls, haproxy, secrets_stores]
+    description:
+      - The part the action plugin reads, or a list of them (V(config_files) and V(services) for
+        M(scalemeet.jitsi.config_files) with O(scalemeet.jitsi.config_files#module:services)).
+      - Each one of V(config_files), V(calls), V(haproxy), V(secrets_stores) and V(services).
+    type: raw
     required: true
 """
 
@@ -50,23 +52,25 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: A probe holding only the asked part with the same key and value, or null without a probe.
+  description: A probe holding only the asked parts with the same keys and values, or null without a probe.
   type: dict
 """
 
 from ansible.errors import AnsibleFilterError
 
-PARTS = ("config_files", "calls", "haproxy", "secrets_stores")
+PARTS = ("config_files", "calls", "haproxy", "secrets_stores", "services")
 
 
 def probe_part(probe, part):
-    if part not in PARTS:
-        raise AnsibleFilterError("probe_part: part must be one of %s, got %r" % (", ".join(PARTS), part))
+    parts = part if isinstance(part, list) else [part]
+    for name in parts:
+        if name not in PARTS:
+            raise AnsibleFilterError("probe_part: part must be one of %s, got %r" % (", ".join(PARTS), name))
     if probe is None:
         return None
     if not isinstance(probe, dict):
         raise AnsibleFilterError("probe_part: expected host_state's result, got %s" % type(probe).__name__)
-    return {part: probe.get(part)}
+    return dict((name, probe.get(name)) for name in parts)
 
 
 class FilterModule(object):

@@ -54,29 +54,11 @@ _value:
   type: bool
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.systemctl_show import unit_states
-
-# systemd's unit types: a name without one of them is a service (as systemctl reads it)
-UNIT_TYPES = (".service", ".socket", ".timer", ".target", ".mount", ".automount", ".path", ".swap",
-              ".slice", ".scope", ".device")
+from ansible_collections.scalemeet.jitsi.plugins.plugin_utils.systemctl_show import needs_action
 
 
 def service_needs_action(name, systemctl_output=None, started=True):
-    unit = name.strip() if isinstance(name, str) else ""
-    if not unit or any(c.isspace() for c in unit):
-        raise AnsibleFilterError("service_needs_action: %r is not a unit name" % (name,))
-    if systemctl_output is None:
-        return True
-    if not unit.endswith(UNIT_TYPES):
-        unit += ".service"
-    state = unit_states(systemctl_output, "service_needs_action").get(unit)
-    if state is None:
-        return True
-    if state.get("UnitFileState") != "enabled":
-        return True
-    return bool(started) and state.get("ActiveState") != "active"
+    return needs_action(name, systemctl_output, started, "service_needs_action")
 
 
 class FilterModule(object):

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A role's directories, configuration files and links, made so in one pass on the host.
+"""A role's directories, configuration files and links, made so in one pass on the host, and the
+services they configure enabled and started when they are not.
 
 Ansible's per-file tasks cost a module run each (two for a template), and on a run
 with nothing to change that cost is the whole run (docs/performance.md). The
@@ -43,6 +44,14 @@ class NotADirectory(ConfigFilesError):
 
 class ValidationFailed(ConfigFilesError):
     """The product's own checker refused the new contents; the file was left as it was."""
+
+
+class ServiceFailed(ConfigFilesError):
+    """systemctl could not enable or start a unit; names the unit and says why."""
+
+
+# Where a written path is a unit file: systemd must re-read its units before starting one.
+UNIT_DIRECTORIES = ("/etc/systemd/system/", "/lib/systemd/system/", "/usr/lib/systemd/system/")
 
 
 def _ids(spec):
@@ -151,6 +160,31 @@ def apply(steps, run_command):
             continue
         os.chown(path, uid, gid)
         os.chmod(path, mode)  # after chown, which may clear set-id bits
+
+
+def services_to_start(units, run_command):
+    """[(unit, enable, start)] for each unit systemctl does not show enabled (as systemd_service
+    reads is-enabled: a static unit counts, a masked one does not), or not active."""
+    pending = []
+    for unit in units:
+        enabled_rc, _out, _err = run_command(["systemctl", "is-enabled", unit])
+        active_rc, _out, _err = run_command(["systemctl", "is-active", unit])
+        enable, start = enabled_rc != 0, active_rc != 0
+        if enable or start:
+            pending.append((unit, enable, start))
+    return pending
+
+
+def start_services(pending, written, run_command):
+    """Enable and start what services_to_start found, after a daemon-reload when a written path
+    is a unit file."""
+    commands = [["systemctl", "daemon-reload"]] if any(p.startswith(UNIT_DIRECTORIES) for p in written) else []
+    for unit, enable, start in pending:
+        commands += ([["systemctl", "enable", unit]] if enable else []) + ([["systemctl", "start", unit]] if start else [])
+    for command in commands:
+        rc, out, err = run_command(command)
+        if rc != 0:
+            raise ServiceFailed(command[-1], "%s failed (rc %d): %s" % (" ".join(command), rc, (err or out).strip()[-500:]))
 
 
 def _replace_link(path, src):

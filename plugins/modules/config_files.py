@@ -22,6 +22,10 @@ description:
     after the file's O(files[].validate) command accepted it.
   - Then makes the listed symbolic links (a changed target by an atomic rename of a new link) and
     removes the listed paths that should not be there.
+  - Last, enables and starts the listed O(services) that are not enabled or not running (after a
+    C(systemctl daemon-reload) when a path it wrote is a unit file), so the service these files
+    configure runs without a task of its own. Restarting a service for new contents is left to the
+    calling role's handler, which O(files) changes notify.
   - Every path is checked (owners, groups, modes, parents, what is in the way) before any is changed.
 author:
   - scalemeet.jitsi maintainers (@scalemeet)
@@ -109,6 +113,15 @@ options:
     type: list
     elements: path
     default: []
+  services:
+    description:
+      - systemd units to enable and start, after the paths, when C(systemctl is-enabled) does not say
+        C(enabled) or C(systemctl is-active) fails. A name without a unit type is a service.
+      - The action plugin answers from O(host_state) only when its C(services) part shows each enabled and
+        active, as the filter C(scalemeet.jitsi.service_needs_action) reads it.
+    type: list
+    elements: str
+    default: []
   record:
     description:
       - File on the host where the module records what it made of each path (root only), so that
@@ -119,9 +132,9 @@ options:
   host_state:
     description:
       - The result of M(scalemeet.jitsi.host_state) on this host, taken earlier in the run.
-      - When every listed path is recorded, still as recorded, and asked for as recorded, the action
-        plugin answers unchanged without starting the module (one module run per task saved on a run
-        with nothing to change).
+      - When every listed path is recorded, still as recorded, and asked for as recorded, and every unit of
+        O(services) is enabled and active per its C(services) part, the action plugin answers unchanged
+        without starting the module (one module run per task saved on a run with nothing to change).
       - Leave it out when this run may already have changed the paths since the probe, for example
         by installing or upgrading the package that owns them.
       - Read by the action plugin on the controller; never sent to the host.
@@ -167,6 +180,12 @@ changed_paths:
   type: list
   elements: str
   sample: [/etc/systemd/timesyncd.conf.d/60-scalemeet.conf]
+started_services:
+  description: The units of O(services) enabled or started (or that would be, in check mode).
+  returned: success
+  type: list
+  elements: str
+  sample: [nginx]
 checked_with:
   description: C(host_state) when the action plugin answered from O(host_state) without a module run, C(module) otherwise.
   returned: success
@@ -174,9 +193,12 @@ checked_with:
   sample: host_state
 """
 
+from functools import partial
+
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files import ConfigFilesError, apply, diff, plan
+from ansible_collections.scalemeet.jitsi.plugins.module_utils.config_files import (
+    ConfigFilesError, apply, diff, plan, services_to_start, start_services)
 from ansible_collections.scalemeet.jitsi.plugins.module_utils import config_files_record as recorded
 from ansible_collections.scalemeet.jitsi.plugins.module_utils.state_file import StateFileError
 
@@ -199,6 +221,7 @@ def main():
             links=dict(type="list", elements="dict", default=[],
                        options=dict(path=dict(type="path", required=True), src=dict(type="str", required=True))),
             absent=dict(type="list", elements="path", default=[]),
+            services=dict(type="list", elements="str", default=[]),
             record=dict(type="path", default=recorded.DEFAULT_PATH),
             host_state=dict(type="dict"),  # the action plugin's; it never sends it
         ),
@@ -211,7 +234,7 @@ def main():
     try:
         params = module.params
         steps = plan(params["directories"], params["files"], params["links"], params["absent"])
-        result = dict(changed=bool(steps), changed_paths=[s[1]["path"] for s in steps], checked_with="module")
+        result = dict(changed_paths=[s[1]["path"] for s in steps], checked_with="module")
         if module._diff and steps:
             result["diff"] = diff(steps)
         if not module.check_mode:
@@ -219,6 +242,12 @@ def main():
             if params["record"]:
                 recorded.record(params["record"], recorded.entries(
                     params["directories"], params["files"], params["links"], params["absent"]))
+        # LC_ALL=C: systemctl's words are read, not a translation
+        systemctl = partial(module.run_command, use_unsafe_shell=False, environ_update={"LC_ALL": "C"})
+        pending = services_to_start(params["services"], systemctl)
+        result.update(changed=bool(steps or pending), started_services=[unit for unit, _enable, _start in pending])
+        if pending and not module.check_mode:
+            start_services(pending, result["changed_paths"], systemctl)
     except ConfigFilesError as exc:
         module.fail_json(msg=str(exc), path=exc.path)
     except StateFileError as exc:

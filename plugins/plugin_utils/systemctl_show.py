@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: scalemeet.jitsi contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Reads the one systemctl query per host that the host_state module runs (common_host_state.services)."""
+"""Reads the one systemctl query per host that the host_state module runs (common_host_state.services),
+for the filter service_needs_action and config_files' action plugin."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -32,3 +33,26 @@ def unit_states(systemctl_output, what):
             raise AnsibleFilterError("%s: a unit in the systemctl query has no Id: %r" % (what, block))
         units[properties["Id"]] = properties
     return units
+
+
+# systemd's unit types: a name without one of them is a service (as systemctl reads it)
+UNIT_TYPES = (".service", ".socket", ".timer", ".target", ".mount", ".automount", ".path", ".swap",
+              ".slice", ".scope", ".device")
+
+
+def needs_action(name, systemctl_output=None, started=True, what="service_needs_action"):
+    """False only when the query shows the unit enabled and (unless started is false) active; a
+    unit it does not list, any other state, or no query at all is True: the module decides."""
+    unit = name.strip() if isinstance(name, str) else ""
+    if not unit or any(c.isspace() for c in unit):
+        raise AnsibleFilterError("%s: %r is not a unit name" % (what, name))
+    if systemctl_output is None:
+        return True
+    if not unit.endswith(UNIT_TYPES):
+        unit += ".service"
+    state = unit_states(systemctl_output, what).get(unit)
+    if state is None:
+        return True
+    if state.get("UnitFileState") != "enabled":
+        return True
+    return bool(started) and state.get("ActiveState") != "active"

@@ -176,13 +176,23 @@ PROBE_PARTS = {"scalemeet.jitsi.config_files": "config_files", "scalemeet.jitsi.
                "scalemeet.jitsi.haproxy_drain": "haproxy", "scalemeet.jitsi.component_secrets": "secrets_stores"}
 
 
+def _probe_part_call(module, task):
+    """The probe_part call a task of the module must make: config_files also reads the services'
+    states when it starts services."""
+    if module == "scalemeet.jitsi.config_files" and task[module].get("services"):
+        return "scalemeet.jitsi.probe_part(['config_files', 'services'])"
+    return "scalemeet.jitsi.probe_part('%s')" % PROBE_PARTS[module]
+
+
 def test_every_task_passes_only_the_part_of_the_probe_its_action_reads():
     """The probe is not logged (digests of files with secrets, facts, package lists); a task's
     arguments are shown with display_args_to_stdout, so each carries only its action's part."""
-    tasks = [(p, n, module, probe) for module in PROBE_PARTS for p, n, probe in _probe_tasks(module) if probe]
-    assert len(tasks) >= 20
-    wrong = [(p, n) for p, n, module, probe in tasks
-             if probe.count("common_host_state") != probe.count("scalemeet.jitsi.probe_part('%s')" % PROBE_PARTS[module])]
+    tasks = [(str(path.relative_to(ROOT)), task["name"], module, " ".join(str(task[module].get("host_state") or "").split()),
+              _probe_part_call(module, task))
+             for module in PROBE_PARTS for path in sorted(ROOT.glob("roles/*/tasks/*.yml"))
+             for task in _tasks(_load(path) if path.stat().st_size else []) if module in task and task[module].get("host_state")]
+    assert len(tasks) >= 20 and len([t for t in tasks if "'services'" in t[4]]) >= 7
+    wrong = [(p, n) for p, n, _module, probe, call in tasks if probe.count("common_host_state") != probe.count(call)]
     assert wrong == []
 
 

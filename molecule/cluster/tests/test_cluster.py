@@ -302,6 +302,29 @@ def test_autoscale_exports_the_load_then_drains_an_idle_region_and_restarts_it_w
         assert bridges and sorted(b["region"] for b in bridges.values()) == ["region-a", "region-b"]
 
 
+def test_a_stopped_or_disabled_service_is_started_by_the_task_that_writes_its_configuration():
+    """No task of its own: config_files enables and starts what the probe did not show enabled and
+    running, and the next run has nothing to do."""
+    shard = node(SHARDS["shard1"][0])
+    shard.check_output("systemctl disable --now jicofo")
+    shard.check_output("systemctl stop nginx")
+    out = run_job(SITE, tags="web,jicofo").output
+    for service in ("jicofo", "nginx"):
+        assert shard.service(service).is_enabled and shard.service(service).is_running, out[-3000:]
+    assert re.search(r"^cl-shard1\s*:\s*ok=\d+\s+changed=[1-9]", out, re.M)
+    assert re.search(r"^cl-shard2\s*:\s*ok=\d+\s+changed=0\b", out, re.M)
+    again = run_job(SITE, tags="web,jicofo").output
+    assert set(re.findall(r"^\S+\s*:\s*ok=\d+\s+changed=(\d+)", again, re.M)) == {"0"}
+    assert wait_for(lambda: _sees_both_bridges("shard1"), timeout=90)
+
+
+def _sees_both_bridges(shard):
+    try:
+        return len(jicofo_view(shard)["bridge_selector"]["bridges"]) == 2
+    except (AssertionError, ValueError, KeyError):  # jicofo's REST port not up yet after its start
+        return False
+
+
 def test_check_mode_on_the_deployed_cluster_changes_nothing():
     """Runs before the Nebula variant: the cluster as Molecule converged it."""
     out = run_job(SITE, check_mode=True).output

@@ -184,3 +184,38 @@ def test_what_is_in_the_way_of_links_and_removals_fails_before_any_change(tmp_pa
     with pytest.raises(error, match=fragment):
         cf.plan([], files, link_specs, absent)
     assert not (tmp_path / "new.conf").exists()
+
+
+def _systemctl(states):
+    """A run_command answering systemctl over {unit: (is-enabled output, is-active rc)}; records the commands."""
+    commands = []
+
+    def run(argv):
+        commands.append(argv[1:])
+        if argv[1] == "is-enabled":  # rc as systemctl gives it
+            return (0 if states[argv[2]][0] in ("enabled", "static") else 1), states[argv[2]][0] + "\n", ""
+        if argv[1] == "is-active":
+            return states[argv[2]][1], "", ""
+        return 0, "", ""
+    return run, commands
+
+
+@pytest.mark.parametrize("state, pending", [
+    (("enabled", 0), []),  # nothing to do
+    (("disabled", 0), [("u", True, False)]),  # running, not at boot
+    (("enabled", 3), [("u", False, True)]),  # enabled, stopped
+    (("static", 0), []),  # enabled by whatever pulls it in, as systemd_service reads it: nothing to enable
+    (("masked", 3), [("u", True, True)]),  # enable then fails, naming the unit
+])
+def test_a_unit_is_started_only_when_not_enabled_or_not_active(state, pending):
+    run, _commands = _systemctl({"u": state})
+    assert cf.services_to_start(["u"], run) == pending
+
+
+def test_systemd_reads_a_written_unit_file_before_the_units_start():
+    run, commands = _systemctl({})
+    cf.start_services([("x.service", True, True)], ["/etc/x.conf", "/etc/systemd/system/x.service"], run)
+    assert commands == [["daemon-reload"], ["enable", "x.service"], ["start", "x.service"]]
+    run, commands = _systemctl({})
+    cf.start_services([("x.service", False, True)], ["/etc/x.conf"], run)
+    assert commands == [["start", "x.service"]]

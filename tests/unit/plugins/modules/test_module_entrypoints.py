@@ -121,8 +121,50 @@ def test_config_files_check_mode_reports_and_changes_nothing_then_a_run_makes_it
     assert result["changed"] is True and "a\n" in result["diff"]["after"]
     assert (tmp_path / "d" / "a.conf").read_text() == "a\n"
     kind, result = run(config_files, args)
-    assert result == {"changed": False, "changed_paths": [], "checked_with": "module"}
+    assert result == {"changed": False, "changed_paths": [], "started_services": [], "checked_with": "module"}
     assert sorted(json.loads(record.read_text())["paths"]) == [str(tmp_path / "d"), str(tmp_path / "d" / "a.conf")]
+
+
+def _systemctl(monkeypatch, units):
+    """systemctl as the module asks it, over units {name: [enabled?, active?]}; records the commands."""
+    commands = []
+
+    def run_command(self, argv, **kw):
+        commands.append(argv)
+        verb, unit = argv[1], argv[-1]
+        if verb == "is-enabled":
+            return (0, "enabled\n", "") if units[unit][0] else (1, "disabled\n", "")
+        if verb == "is-active":
+            return (0, "active\n", "") if units[unit][1] else (3, "inactive\n", "")
+        if verb == "enable":
+            units[unit][0] = True
+        if verb == "start":
+            units[unit][1] = True
+        return 0, "", ""
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", run_command)
+    return commands
+
+
+def test_config_files_enables_and_starts_a_service_that_is_not_and_leaves_a_running_one(monkeypatch, tmp_path):
+    units = {"nginx": [False, False], "prosody": [True, True]}
+    commands = _systemctl(monkeypatch, units)
+    args = {"files": [{"path": str(tmp_path / "a.conf"), "content": "a\n"}], "services": ["nginx", "prosody"], "record": ""}
+    kind, result = run(config_files, dict(args, _ansible_check_mode=True))
+    assert result["changed"] is True and result["started_services"] == ["nginx"] and units["nginx"] == [False, False]
+    kind, result = run(config_files, args)
+    assert kind == "exit" and result["started_services"] == ["nginx"] and units["nginx"] == [True, True]
+    assert ["systemctl", "daemon-reload"] not in commands  # no unit file written
+    kind, result = run(config_files, args)
+    assert result["changed"] is False and result["started_services"] == []
+
+
+def test_config_files_names_the_unit_systemctl_refused(monkeypatch, tmp_path):
+    monkeypatch.setattr(basic.AnsibleModule, "run_command", lambda self, argv, **kw:
+                        (1, "", "Failed to start nginx.service: Unit nginx.service not found.") if argv[1] == "start"
+                        else (0, "enabled\n", "") if argv[1] == "is-enabled" else (3, "inactive\n", ""))
+    kind, result = run(config_files, {"services": ["nginx"], "record": ""})
+    assert kind == "fail" and result["path"] == "nginx"
+    assert result["msg"] == "nginx: systemctl start nginx failed (rc 1): Failed to start nginx.service: Unit nginx.service not found."
 
 
 def test_config_files_records_nothing_when_asked_not_to(tmp_path):
