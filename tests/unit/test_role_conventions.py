@@ -143,10 +143,11 @@ GUARD = re.compile(r"^\{\{ omit if .*(_install|_missing_packages|_keypair)|if ce
 
 
 def _probe_tasks(module):
+    """(task file, task name, host_state as one line, task) of every task of the module."""
     for path in sorted(ROOT.glob("roles/*/tasks/*.yml")):
         for task in _tasks(_load(path) if path.stat().st_size else []):
             if module in task:
-                yield str(path.relative_to(ROOT)), task["name"], " ".join(str(task[module].get("host_state") or "").split())
+                yield str(path.relative_to(ROOT)), task["name"], " ".join(str(task[module].get("host_state") or "").split()), task
 
 
 def test_every_config_files_task_passes_the_probe_and_drops_it_after_an_install():
@@ -154,9 +155,9 @@ def test_every_config_files_task_passes_the_probe_and_drops_it_after_an_install(
     installed the role's package would answer from before the package's scripts ran."""
     tasks = list(_probe_tasks("scalemeet.jitsi.config_files"))
     assert len(tasks) >= 10
-    missing = [(p, n) for p, n, probe in tasks if "common_host_state" not in probe]
+    missing = [(p, n) for p, n, probe, _task in tasks if "common_host_state" not in probe]
     assert missing == []
-    unguarded = [(p, n) for p, n, probe in tasks if p not in PROBE_UNGUARDED and not GUARD.match(probe)]
+    unguarded = [(p, n) for p, n, probe, _task in tasks if p not in PROBE_UNGUARDED and not GUARD.match(probe)]
     assert unguarded == []
 
 
@@ -165,10 +166,10 @@ def test_every_recorded_call_passes_the_probe_and_drops_it_when_it_may_be_stale(
     probe would answer for paths this run changed behind its back."""
     tasks = list(_probe_tasks("scalemeet.jitsi.recorded_call"))
     assert len(tasks) >= 8
-    assert [(p, n) for p, n, probe in tasks if "common_host_state" not in probe] == []
-    unguarded = [(p, n) for p, n, probe in tasks if (p, n) not in RECORDED_UNGUARDED and not GUARD.search(probe)]
+    assert [(p, n) for p, n, probe, _task in tasks if "common_host_state" not in probe] == []
+    unguarded = [(p, n) for p, n, probe, _task in tasks if (p, n) not in RECORDED_UNGUARDED and not GUARD.search(probe)]
     assert unguarded == []
-    assert RECORDED_UNGUARDED <= set((p, n) for p, n, _probe in tasks)  # no stale exception
+    assert RECORDED_UNGUARDED <= set((p, n) for p, n, _probe, _task in tasks)  # no stale exception
 
 
 # The part of the probe each action plugin reads (filter probe_part passes it alone).
@@ -187,12 +188,9 @@ def _probe_part_call(module, task):
 def test_every_task_passes_only_the_part_of_the_probe_its_action_reads():
     """The probe is not logged (digests of files with secrets, facts, package lists); a task's
     arguments are shown with display_args_to_stdout, so each carries only its action's part."""
-    tasks = [(str(path.relative_to(ROOT)), task["name"], module, " ".join(str(task[module].get("host_state") or "").split()),
-              _probe_part_call(module, task))
-             for module in PROBE_PARTS for path in sorted(ROOT.glob("roles/*/tasks/*.yml"))
-             for task in _tasks(_load(path) if path.stat().st_size else []) if module in task and task[module].get("host_state")]
-    assert len(tasks) >= 20 and len([t for t in tasks if "'services'" in t[4]]) >= 7
-    wrong = [(p, n) for p, n, _module, probe, call in tasks if probe.count("common_host_state") != probe.count(call)]
+    tasks = [(p, n, probe, _probe_part_call(module, task)) for module in PROBE_PARTS for p, n, probe, task in _probe_tasks(module) if probe]
+    assert len(tasks) >= 20 and len([t for t in tasks if "'services'" in t[3]]) >= 7
+    wrong = [(p, n) for p, n, probe, call in tasks if probe.count("common_host_state") != probe.count(call)]
     assert wrong == []
 
 
